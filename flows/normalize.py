@@ -1,0 +1,188 @@
+"""The `normalize` flow: a folder of raw pages in, a typed Parquet dataset out.
+
+    python -m flows.normalize --input data/raw --output data/clean
+
+It is the single entry point: the CLI below, the tests and the deployments all run this
+flow. The flow only wires batches of files through the stages in `transforms` and does the
+I/O; see `flows.tasks` for the batch tasks.
+"""
+
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from prefect import flow
+from prefect.runtime import flow_run
+
+from flows import report as reporting
+from flows import staging
+from flows.incremental import plan_run
+from flows.publish import publish, write_run_report
+from flows.runners import make_task_runner
+from flows.staging import RunLayout
+from flows.storage import InputFile, discover_files, read_parquet_folder
+from flows.tasks import count_recurring_lines, deduplicate, finish_batch, prepare_batch
+from transforms import PIPELINE_VERSION
+from transforms.config import PipelineConfig
+
+
+def chunks(files: list[InputFile], size: int) -> list[list[InputFile]]:
+    return [files[start : start + size] for start in range(0, len(files), size)]
+
+
+def failure_note(batch_index: int, files: list[InputFile], error: BaseException) -> dict:
+    return {"batch": batch_index, "files": len(files), "error": f"{type(error).__name__}: {error}"}
+
+
+@flow(name="normalize", log_prints=False)
+def normalize(
+    input_path: str = "data/raw",
+    output_path: str = "data/clean",
+    pattern: str = "**/*",
+    workers: int = 2,
+    batch_size: int = 100,
+    dask_address: str | None = None,
+    full_refresh: bool = False,
+    options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Normalize every raw file under `input_path` (matching `pattern`) into `output_path`.
+
+    `options` holds per-stage settings, e.g. {"script": {"opencc_config": "t2s"},
+    "structure": {"recurring_min_documents": 3}} (see transforms.config.PipelineConfig).
+    """
+    started = time.perf_counter()
+    config = PipelineConfig.from_dict(options or {})
+    run_id = str(flow_run.get_id() or f"local-{int(time.time())}")
+    layout = RunLayout(Path(output_path), run_id)
+    files = discover_files(input_path, pattern)
+    plan = plan_run(files, layout, config.fingerprint(), full_refresh)
+    batches = chunks(plan.to_process, max(batch_size, 1))
+    progress = reporting.Progress(2 * len(batches) + 2)
+    seconds: dict[str, float] = {}
+    failed: list[dict] = []
+    prepared: list[dict] = []
+    finished: list[dict] = []
+    try:
+        with make_task_runner(workers, dask_address) as runner:
+            futures = {
+                runner.submit(
+                    prepare_batch,
+                    {"layout": layout, "batch_index": i, "files": batch, "config": config},
+                ): i
+                for i, batch in enumerate(batches)
+            }
+            for future, result in reporting.completed(futures, progress, "decoding"):
+                index = futures[future]
+                if isinstance(result, BaseException):
+                    failed.append(failure_note(index, batches[index], result))
+                else:
+                    prepared.append(result)
+            seconds["decode_clean_convert"] = sum(s["seconds"] for s in prepared)
+            good = sorted(summary["batch"] for summary in prepared)
+            count_recurring_lines(
+                layout, plan.retained_paths, config.structure.recurring_min_documents
+            )
+            futures = {
+                runner.submit(
+                    finish_batch, {"layout": layout, "batch_index": i, "config": config}
+                ): i
+                for i in good
+            }
+            for future, result in reporting.completed(futures, progress, "structuring"):
+                index = futures[future]
+                if isinstance(result, BaseException):
+                    failed.append(failure_note(index, batches[index], result))
+                    _discard_batch(layout, index)
+                else:
+                    finished.append(result)
+            seconds["structure_signatures"] = sum(s["seconds"] for s in finished)
+        failed_paths = {file.relative_path for note in failed for file in batches[note["batch"]]}
+        processed = [f for f in plan.to_process if f.relative_path not in failed_paths]
+        retained_paths = sorted(set(plan.retained_paths) | (failed_paths & plan.previous_paths))
+        dedup = deduplicate(layout, retained_paths, config)
+        progress.advance("deduplicating")
+        seconds["deduplicate"] = dedup["seconds"]
+        quarantined = _staged_quarantine(layout)
+        counts = {
+            "files_found": len(files),
+            "files_processed": len(processed),
+            "files_unchanged": len(plan.unchanged_paths),
+            "documents_written": sum(s["documents"] for s in finished),
+            "quarantined": len(quarantined),
+            "failed_batches": len(failed),
+            "duplicates": dedup["duplicates"],
+            "converted": sum(s["converted"] for s in prepared),
+            "bytes_processed": sum(f.size for f in processed),
+        }
+        published_at = time.perf_counter()
+        manifest = plan.manifest(processed, layout, run_id)
+        metadata = {
+            "pipeline_version": PIPELINE_VERSION,
+            "run_id": run_id,
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "config": config.to_dict(),
+            "config_fingerprint": config.fingerprint(),
+            "input": str(input_path),
+            "pattern": pattern,
+            "counts": counts,
+        }
+        totals = publish(layout, retained_paths, manifest, metadata)
+        progress.advance("publishing")
+        seconds["publish"] = time.perf_counter() - published_at
+    finally:
+        progress.close()
+        shutil.rmtree(layout.staging, ignore_errors=True)
+    report = {
+        "run_id": run_id,
+        "pipeline_version": PIPELINE_VERSION,
+        "input": str(input_path),
+        "output": str(output_path),
+        "report_file": str(layout.run_report_file),
+        "config": config.to_dict(),
+        "counts": counts,
+        "dataset_rows": totals,
+        "encodings": reporting.merge_counts(prepared, "encodings"),
+        "scripts": reporting.merge_counts(prepared, "scripts"),
+        "removed_by_kind": reporting.merge_counts(finished, "removed_by_kind"),
+        "flags": reporting.merge_counts(finished, "flags"),
+        "seconds_per_stage": seconds,
+        "failed_batches": failed,
+        "quarantined_files": quarantined,
+        "seconds": time.perf_counter() - started,
+    }
+    write_run_report(layout, report)
+    reporting.publish_artifacts(report, quarantined)
+    return report
+
+
+def _staged_quarantine(layout: RunLayout) -> list[dict[str, Any]]:
+    table = read_parquet_folder(layout.staged(staging.QUARANTINE))
+    if table is None:
+        return []
+    return table.select(["source_path", "error_kind", "message"]).to_pylist()
+
+
+def _discard_batch(layout: RunLayout, batch_index: int) -> None:
+    """A batch that failed after it was staged must not half-publish: drop all its parts."""
+    for kind in (
+        "prepared",
+        "structured",
+        staging.SIGNATURES,
+        staging.LINE_KEYS,
+        staging.QUARANTINE,
+    ):
+        layout.batch_file(kind, batch_index).unlink(missing_ok=True)
+
+
+def read_documents(output_path: str | Path) -> pa.Table:
+    """The published documents of an output folder (for tests and notebooks)."""
+    return pq.read_table(Path(output_path) / staging.DOCUMENTS)
+
+
+if __name__ == "__main__":
+    from flows.cli import main
+
+    raise SystemExit(main())

@@ -1,0 +1,140 @@
+"""The publish task: turn a run's staging area into the new dataset, then swap it in.
+
+Rows of the previous dataset whose source file this run did not process are carried over
+(with their duplicate columns brought up to date); rows of processed files are replaced.
+Every folder is written in full beside the old one and swapped in by rename, so a reader
+sees the old dataset or the new one and a crash loses nothing.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from flows import staging
+from flows.staging import RunLayout
+from flows.storage import replace_folder, write_json_atomically, write_parquet_atomically
+from flows.tasks import batch_task
+from transforms.schema import DOCUMENT_SCHEMA, QUARANTINE_SCHEMA
+
+ROWS_PER_PART = 10_000
+DUPLICATE_COLUMNS = ("is_duplicate", "duplicate_of", "dup_cluster")
+
+
+def batches_of(folder: Path, rows: int = ROWS_PER_PART) -> Iterator[pa.Table]:
+    for file in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
+        parquet = pq.ParquetFile(file)
+        for batch in parquet.iter_batches(batch_size=rows):
+            yield pa.Table.from_batches([batch])
+
+
+def retained(table: pa.Table, retained_paths: pa.Array) -> pa.Table:
+    return table.filter(pc.is_in(table["source_path"], value_set=retained_paths))
+
+
+def with_assignments(table: pa.Table, assignments: dict[str, tuple]) -> pa.Table:
+    """Replace the duplicate columns from the dedup step's answer (keyed by doc_id)."""
+    answers = [
+        assignments.get(doc_id, (False, None, None)) for doc_id in table["doc_id"].to_pylist()
+    ]
+    for position, name in enumerate(DUPLICATE_COLUMNS):
+        column = pa.array(
+            [answer[position] for answer in answers], DOCUMENT_SCHEMA.field(name).type
+        )
+        table = table.set_column(table.schema.get_field_index(name), name, column)
+    return table
+
+
+def load_assignments(layout: RunLayout) -> dict[str, tuple]:
+    table = pq.read_table(layout.assignments_file)
+    columns = [table[name].to_pylist() for name in ("doc_id", *DUPLICATE_COLUMNS)]
+    return {
+        doc_id: (bool(dup), of, cluster) for doc_id, dup, of, cluster in zip(*columns, strict=True)
+    }
+
+
+def write_parts(
+    tables: Iterator[pa.Table], folder: Path, schema: pa.Schema | None, metadata: dict[str, Any]
+) -> int:
+    """Write tables as part files of about ROWS_PER_PART rows; returns the row count."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pending: list[pa.Table] = []
+    pending_rows = part = total = 0
+
+    def flush() -> None:
+        nonlocal pending, pending_rows, part
+        if pending:
+            table = pa.concat_tables(pending)
+            table = table.cast(schema) if schema is not None else table
+            write_parquet_atomically(table, folder / f"part-{part:05d}.parquet", metadata)
+            part += 1
+        pending, pending_rows = [], 0
+
+    for table in tables:
+        if table.num_rows:
+            pending.append(table)
+            pending_rows += table.num_rows
+            total += table.num_rows
+        if pending_rows >= ROWS_PER_PART:
+            flush()
+    flush()
+    return total
+
+
+def carried_and_new(
+    layout: RunLayout, kind: str, staged_kind: str, retained_paths: pa.Array
+) -> Iterator[pa.Table]:
+    for table in batches_of(layout.published(kind)):
+        yield retained(table, retained_paths)
+    yield from batches_of(layout.staged(staged_kind))
+
+
+@batch_task(name="publish")
+def publish(
+    layout: RunLayout,
+    retained_paths: list[str],
+    manifest: pa.Table,
+    file_metadata: dict[str, Any],
+) -> dict[str, int]:
+    """Write the new dataset folders and swap them in; then record the run's manifest."""
+    kept = pa.array(retained_paths, pa.string())
+    assignments = load_assignments(layout)
+    documents = (
+        with_assignments(table, assignments)
+        for table in carried_and_new(layout, staging.DOCUMENTS, "structured", kept)
+    )
+    plan = [
+        (staging.DOCUMENTS, documents, DOCUMENT_SCHEMA),
+        (
+            staging.QUARANTINE,
+            carried_and_new(layout, staging.QUARANTINE, staging.QUARANTINE, kept),
+            QUARANTINE_SCHEMA,
+        ),
+        (
+            staging.SIGNATURES,
+            carried_and_new(layout, staging.SIGNATURES, staging.SIGNATURES, kept),
+            None,
+        ),
+        (
+            staging.LINE_KEYS,
+            carried_and_new(layout, staging.LINE_KEYS, staging.LINE_KEYS, kept),
+            staging.LINE_KEY_SCHEMA,
+        ),
+    ]
+    counts = {}
+    for kind, tables, schema in plan:
+        counts[kind] = write_parts(tables, layout.next_published(kind), schema, file_metadata)
+    manifest_folder = layout.next_published(staging.MANIFEST)
+    write_parquet_atomically(
+        manifest.cast(staging.MANIFEST_SCHEMA), manifest_folder / "part-00000.parquet"
+    )
+    for kind in (*(kind for kind, _, _ in plan), staging.MANIFEST):
+        replace_folder(layout.next_published(kind), layout.published(kind))
+    return counts
+
+
+def write_run_report(layout: RunLayout, report: dict[str, Any]) -> Path:
+    return write_json_atomically(report, layout.run_report_file)

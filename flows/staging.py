@@ -1,0 +1,85 @@
+"""The layout of a run's staging area and of the published dataset.
+
+A run writes everything under `<output>/.staging/<run_id>/` first; only the publish step
+touches the dataset folders, by swapping in fully written folders.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+# Folders of the published dataset under --output.
+DOCUMENTS = "documents"
+QUARANTINE = "quarantine"
+SIGNATURES = "signatures"
+LINE_KEYS = "line_keys"
+MANIFEST = "manifest"
+RUNS = "runs"
+
+PREPARED_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("source_path", pa.string()),
+        ("source_bytes", pa.int64()),
+        ("encoding", pa.string()),
+        ("encoding_confidence", pa.float32()),
+        ("decode_errors", pa.int32()),
+        ("lost_chars", pa.int32()),
+        ("flags", pa.list_(pa.string())),
+        ("script", pa.string()),
+        ("converted_chars", pa.int32()),
+        ("punctuation_widened", pa.int32()),
+        ("text", pa.large_string()),
+        ("text_original", pa.large_string()),
+    ]
+)
+
+LINE_KEY_SCHEMA = pa.schema(
+    [("doc_id", pa.string()), ("source_path", pa.string()), ("key_hash", pa.uint64())]
+)
+
+MANIFEST_SCHEMA = pa.schema(
+    [
+        ("source_path", pa.string()),
+        ("size", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("sha256", pa.string()),
+        ("config_fingerprint", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class RunLayout:
+    output: Path
+    run_id: str
+
+    @property
+    def staging(self) -> Path:
+        return self.output / ".staging" / self.run_id
+
+    def batch_file(self, kind: str, batch_index: int) -> Path:
+        return self.staging / kind / f"batch-{batch_index:05d}.parquet"
+
+    def staged(self, kind: str) -> Path:
+        return self.staging / kind
+
+    def published(self, kind: str) -> Path:
+        return self.output / kind
+
+    def next_published(self, kind: str) -> Path:
+        return self.staging / "publish" / kind
+
+    @property
+    def recurring_keys_file(self) -> Path:
+        return self.staging / "recurring_keys.parquet"
+
+    @property
+    def assignments_file(self) -> Path:
+        return self.staging / "assignments.parquet"
+
+    @property
+    def run_report_file(self) -> Path:
+        return self.output / RUNS / f"{self.run_id}.json"

@@ -1,0 +1,254 @@
+"""Prefect tasks: each works on a batch of documents, reads and writes staging Parquet, and
+returns only a small summary (counts, seconds), never document text."""
+
+import functools
+import time
+import traceback
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import xxhash
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from transforms.script import ScriptConfig, SimplifiedConverter
+
+from flows import staging
+from flows.staging import RunLayout
+from flows.storage import InputFile, read_parquet_folder, write_parquet_atomically
+from transforms.config import PipelineConfig
+from transforms.pipeline import (
+    PreparedDocument,
+    QuarantinedDocument,
+    RawDocument,
+    finish_document,
+    prepare_document,
+)
+from transforms.schema import DOCUMENT_SCHEMA, QUARANTINE_SCHEMA, table_from_rows
+
+TRANSIENT_ERRORS = (TimeoutError, ConnectionError, BlockingIOError, InterruptedError)
+
+
+def retry_on_transient_error(task, task_run, state) -> bool:
+    """Retry only what may succeed on a second try: I/O hiccups, not bad data or bugs."""
+    try:
+        state.result()
+    except TRANSIENT_ERRORS:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+batch_task = functools.partial(
+    task,
+    cache_policy=NO_CACHE,  # these tasks write files: never skip them on repeated inputs
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=retry_on_transient_error,
+)
+
+
+@functools.lru_cache(maxsize=4)
+def converter_for(config: ScriptConfig) -> SimplifiedConverter:
+    """One converter per worker process and configuration: OpenCC loads its dictionaries once."""
+    return SimplifiedConverter(config)
+
+
+def line_key_hash(key: str) -> int:
+    return xxhash.xxh64_intdigest(key.encode())
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def quarantine_row(record: QuarantinedDocument, run_id: str) -> dict[str, Any]:
+    return {**asdict(record), "run_id": run_id, "processed_at": now_utc()}
+
+
+def read_input(file: InputFile) -> RawDocument | QuarantinedDocument:
+    try:
+        with open(file.path, "rb") as handle:
+            return RawDocument(file.relative_path, handle.read())
+    except (PermissionError, FileNotFoundError, IsADirectoryError) as error:
+        return QuarantinedDocument(
+            file.relative_path, None, "unreadable", f"{type(error).__name__}: {error}", file.size
+        )
+
+
+def prepare_one(file: InputFile, config: PipelineConfig) -> PreparedDocument | QuarantinedDocument:
+    raw = read_input(file)
+    if isinstance(raw, QuarantinedDocument):
+        return raw
+    try:
+        return prepare_document(raw, config, converter_for(config.script))
+    except Exception as error:  # a bug on one page must not cost the rest of the batch
+        message = f"{type(error).__name__}: {error} ({traceback.format_exc(limit=-1).strip()})"
+        return QuarantinedDocument(
+            raw.source_path, raw.doc_id, "processing_error", message, len(raw.data)
+        )
+
+
+@batch_task(name="prepare-batch")
+def prepare_batch(
+    layout: RunLayout, batch_index: int, files: list[InputFile], config: PipelineConfig
+) -> dict[str, Any]:
+    """Read, decode, clean and convert a batch; stage the texts and their line keys."""
+    started = time.perf_counter()
+    prepared, quarantined = [], []
+    for file in files:
+        result = prepare_one(file, config)
+        (quarantined if isinstance(result, QuarantinedDocument) else prepared).append(result)
+    prepared_rows = [asdict(document) for document in prepared]
+    key_rows = [
+        {"doc_id": doc.doc_id, "source_path": doc.source_path, "key_hash": line_key_hash(key)}
+        for doc in prepared
+        for key in sorted(doc.line_keys())
+    ]
+    write_parquet_atomically(
+        table_from_rows(prepared_rows, staging.PREPARED_SCHEMA),
+        layout.batch_file("prepared", batch_index),
+    )
+    write_parquet_atomically(
+        table_from_rows(key_rows, staging.LINE_KEY_SCHEMA),
+        layout.batch_file(staging.LINE_KEYS, batch_index),
+    )
+    write_parquet_atomically(
+        table_from_rows(
+            [quarantine_row(record, layout.run_id) for record in quarantined], QUARANTINE_SCHEMA
+        ),
+        layout.batch_file(staging.QUARANTINE, batch_index),
+    )
+    return {
+        "batch": batch_index,
+        "documents": len(prepared),
+        "quarantined": len(quarantined),
+        "bytes": sum(file.size for file in files),
+        "encodings": dict(Counter(doc.encoding for doc in prepared)),
+        "scripts": dict(Counter(doc.script for doc in prepared)),
+        "converted": sum(1 for doc in prepared if doc.converted_chars),
+        "seconds": time.perf_counter() - started,
+    }
+
+
+@batch_task(name="count-recurring-lines")
+def count_recurring_lines(layout: RunLayout, retained_paths: list[str], min_documents: int) -> int:
+    """cc_net's rule, counted before anything is classified: a line key is recurring when it
+    stands in at least `min_documents` documents of the dataset (this run's plus the ones a
+    previous run published and this run keeps)."""
+    tables = [read_parquet_folder(layout.staged(staging.LINE_KEYS), staging.LINE_KEY_SCHEMA)]
+    previous = read_parquet_folder(layout.published(staging.LINE_KEYS), staging.LINE_KEY_SCHEMA)
+    if previous is not None:
+        keep = pc.is_in(previous["source_path"], value_set=pa.array(retained_paths, pa.string()))
+        tables.append(previous.filter(keep))
+    keys = pa.concat_tables([table for table in tables if table is not None])
+    per_document = keys.group_by(["key_hash", "doc_id"]).aggregate([]).group_by("key_hash")
+    counts = per_document.aggregate([([], "count_all")])
+    recurring = counts.filter(pc.greater_equal(counts["count_all"], min_documents))
+    write_parquet_atomically(recurring.select(["key_hash"]), layout.recurring_keys_file)
+    return recurring.num_rows
+
+
+def load_recurring_hashes(layout: RunLayout) -> frozenset[int]:
+    return frozenset(pq.read_table(layout.recurring_keys_file)["key_hash"].to_pylist())
+
+
+def document_rows(
+    prepared: Iterable[PreparedDocument], config: PipelineConfig, recurring: frozenset[int]
+) -> list[dict[str, Any]]:
+    rows = []
+    for document in prepared:
+        keys = frozenset(k for k in document.line_keys() if line_key_hash(k) in recurring)
+        rows.append(finish_document(document, config, keys))
+    return rows
+
+
+@batch_task(name="finish-batch")
+def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) -> dict[str, Any]:
+    """Structure each prepared page and stage its output row and dedup signature."""
+    from transforms.dedup import signature_table
+
+    started = time.perf_counter()
+    table = pq.read_table(layout.batch_file("prepared", batch_index))
+    prepared = [
+        PreparedDocument(**{**row, "flags": tuple(row["flags"])}) for row in table.to_pylist()
+    ]
+    rows = document_rows(prepared, config, load_recurring_hashes(layout))
+    processed_at = now_utc()
+    for row in rows:
+        row.update(
+            is_duplicate=False,
+            duplicate_of=None,
+            dup_cluster=None,
+            run_id=layout.run_id,
+            processed_at=processed_at,
+        )
+    documents = table_from_rows(rows, DOCUMENT_SCHEMA)
+    write_parquet_atomically(documents, layout.batch_file("structured", batch_index))
+    signature_input = documents.select(
+        ["doc_id", "source_path", "published_date", "n_chars", "text"]
+    ).to_pandas()
+    signatures = signature_table(signature_input, config.dedup)
+    if not isinstance(signatures, pa.Table):
+        signatures = pa.Table.from_pandas(signatures, preserve_index=False)
+    write_parquet_atomically(signatures, layout.batch_file(staging.SIGNATURES, batch_index))
+    kinds = Counter(segment["kind"] for row in rows for segment in row["removed"])
+    return {
+        "batch": batch_index,
+        "documents": len(rows),
+        "removed_by_kind": dict(kinds),
+        "flags": dict(Counter(flag for row in rows for flag in row["flags"])),
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def staged_documents_folder(layout: RunLayout) -> Path:
+    return layout.staged("structured")
+
+
+def read_texts(folders: list[Path], doc_ids: list[str]) -> dict[str, str]:
+    """Bodies of the given documents, read from staged and published Parquet by filter."""
+    texts: dict[str, str] = {}
+    wanted = pa.array(sorted(set(doc_ids)), pa.string())
+    for folder in folders:
+        for file in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
+            table = pq.read_table(file, columns=["doc_id", "text"])
+            table = table.filter(pc.is_in(table["doc_id"], value_set=wanted))
+            texts.update(zip(table["doc_id"].to_pylist(), table["text"].to_pylist(), strict=True))
+    return texts
+
+
+@batch_task(name="deduplicate")
+def deduplicate(layout: RunLayout, retained_paths: list[str], config: PipelineConfig) -> dict:
+    """Cluster this run's documents with each other and with every kept earlier document,
+    from the stored signatures: earlier raw files are never read again."""
+    from transforms.dedup import find_duplicates
+
+    started = time.perf_counter()
+    tables = [read_parquet_folder(layout.staged(staging.SIGNATURES))]
+    previous = read_parquet_folder(layout.published(staging.SIGNATURES))
+    if previous is not None:
+        keep = pc.is_in(previous["source_path"], value_set=pa.array(retained_paths, pa.string()))
+        tables.append(previous.filter(keep))
+    signatures = pa.concat_tables(
+        [table for table in tables if table is not None], promote_options="default"
+    ).to_pandas()
+    folders = [layout.staged("structured"), layout.published(staging.DOCUMENTS)]
+    assignments = find_duplicates(
+        signatures, lambda ids: read_texts(folders, list(ids)), config.dedup
+    )
+    table = pa.Table.from_pandas(assignments, preserve_index=False)
+    write_parquet_atomically(table, layout.assignments_file)
+    return {
+        "documents": len(assignments),
+        "duplicates": int(assignments["is_duplicate"].sum()),
+        "clusters": int(assignments.loc[assignments["is_duplicate"], "dup_cluster"].nunique()),
+        "seconds": time.perf_counter() - started,
+    }
