@@ -36,9 +36,9 @@ def retained(table: pa.Table, retained_paths: pa.Array) -> pa.Table:
 
 
 def with_assignments(table: pa.Table, assignments: dict[str, tuple]) -> pa.Table:
-    """Replace the duplicate columns from the dedup step's answer (keyed by doc_id)."""
+    """Replace the duplicate columns from the dedup step's answer (keyed by source_path)."""
     answers = [
-        assignments.get(doc_id, (False, None, None)) for doc_id in table["doc_id"].to_pylist()
+        assignments.get(path, (False, None, None)) for path in table["source_path"].to_pylist()
     ]
     for position, name in enumerate(DUPLICATE_COLUMNS):
         column = pa.array(
@@ -50,14 +50,12 @@ def with_assignments(table: pa.Table, assignments: dict[str, tuple]) -> pa.Table
 
 def load_assignments(layout: RunLayout) -> dict[str, tuple]:
     table = pq.read_table(layout.assignments_file)
-    columns = [table[name].to_pylist() for name in ("doc_id", *DUPLICATE_COLUMNS)]
-    return {
-        doc_id: (bool(dup), of, cluster) for doc_id, dup, of, cluster in zip(*columns, strict=True)
-    }
+    columns = [table[name].to_pylist() for name in ("source_path", *DUPLICATE_COLUMNS)]
+    return {path: (bool(dup), of, cluster) for path, dup, of, cluster in zip(*columns, strict=True)}
 
 
 def write_parts(
-    tables: Iterator[pa.Table], folder: Path, schema: pa.Schema | None, metadata: dict[str, Any]
+    tables: Iterator[pa.Table], folder: Path, schema: pa.Schema, metadata: dict[str, Any]
 ) -> int:
     """Write tables as part files of about ROWS_PER_PART rows; returns the row count."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -68,7 +66,7 @@ def write_parts(
         nonlocal pending, pending_rows, part
         if pending:
             table = pa.concat_tables(pending)
-            table = table.cast(schema) if schema is not None else table
+            table = table.cast(schema)
             write_parquet_atomically(table, folder / f"part-{part:05d}.parquet", metadata)
             part += 1
         pending, pending_rows = [], 0
@@ -114,11 +112,6 @@ def publish(
             QUARANTINE_SCHEMA,
         ),
         (
-            staging.SIGNATURES,
-            carried_and_new(layout, staging.SIGNATURES, staging.SIGNATURES, kept),
-            None,
-        ),
-        (
             staging.LINE_KEYS,
             carried_and_new(layout, staging.LINE_KEYS, staging.LINE_KEYS, kept),
             staging.LINE_KEY_SCHEMA,
@@ -131,7 +124,8 @@ def publish(
     write_parquet_atomically(
         manifest.cast(staging.MANIFEST_SCHEMA), manifest_folder / "part-00000.parquet"
     )
-    for kind in (*(kind for kind, _, _ in plan), staging.MANIFEST):
+    # the dedup step already wrote the complete signature set the next run needs
+    for kind in (*(kind for kind, _, _ in plan), staging.SIGNATURES, staging.MANIFEST):
         replace_folder(layout.next_published(kind), layout.published(kind))
     return counts
 

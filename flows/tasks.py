@@ -11,17 +11,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import xxhash
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from transforms.script import ScriptConfig, SimplifiedConverter
 
 from flows import staging
 from flows.staging import RunLayout
 from flows.storage import InputFile, read_parquet_folder, write_parquet_atomically
+from transforms import dedup
 from transforms.config import PipelineConfig
 from transforms.pipeline import (
     PreparedDocument,
@@ -31,6 +32,7 @@ from transforms.pipeline import (
     prepare_document,
 )
 from transforms.schema import DOCUMENT_SCHEMA, QUARANTINE_SCHEMA, table_from_rows
+from transforms.script import ScriptConfig, SimplifiedConverter
 
 TRANSIENT_ERRORS = (TimeoutError, ConnectionError, BlockingIOError, InterruptedError)
 
@@ -173,8 +175,6 @@ def document_rows(
 @batch_task(name="finish-batch")
 def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) -> dict[str, Any]:
     """Structure each prepared page and stage its output row and dedup signature."""
-    from transforms.dedup import signature_table
-
     started = time.perf_counter()
     table = pq.read_table(layout.batch_file("prepared", batch_index))
     prepared = [
@@ -192,13 +192,9 @@ def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) ->
         )
     documents = table_from_rows(rows, DOCUMENT_SCHEMA)
     write_parquet_atomically(documents, layout.batch_file("structured", batch_index))
-    signature_input = documents.select(
-        ["doc_id", "source_path", "published_date", "n_chars", "text"]
-    ).to_pandas()
-    signatures = signature_table(signature_input, config.dedup)
-    if not isinstance(signatures, pa.Table):
-        signatures = pa.Table.from_pandas(signatures, preserve_index=False)
-    write_parquet_atomically(signatures, layout.batch_file(staging.SIGNATURES, batch_index))
+    write_parquet_atomically(
+        signatures_for(documents, config), layout.batch_file(staging.SIGNATURES, batch_index)
+    )
     kinds = Counter(segment["kind"] for row in rows for segment in row["removed"])
     return {
         "batch": batch_index,
@@ -209,46 +205,91 @@ def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) ->
     }
 
 
-def staged_documents_folder(layout: RunLayout) -> Path:
-    return layout.staged("structured")
+def signatures_for(documents: pa.Table, config: PipelineConfig) -> pa.Table:
+    """MinHash signatures of the bodies, keyed by source_path: the dedup stage needs a key
+    unique per row, and doc_id (the raw bytes' hash) repeats when a file is copied."""
+    frame = documents.select(["source_path", "published_date", "n_chars", "text"]).to_pandas()
+    frame.insert(0, "doc_id", frame["source_path"])
+    return dedup.signatures_to_arrow(dedup.signature_table(frame, config.dedup), config.dedup)
 
 
-def read_texts(folders: list[Path], doc_ids: list[str]) -> dict[str, str]:
-    """Bodies of the given documents, read from staged and published Parquet by filter."""
-    texts: dict[str, str] = {}
-    wanted = pa.array(sorted(set(doc_ids)), pa.string())
+def read_columns(folders: list[Path], columns: list[str], paths: list[str] | None = None):
+    """Yield (column values...) rows from staged and published Parquet, optionally only the
+    rows of the given source paths (read by filter, one file at a time)."""
+    wanted = None if paths is None else pa.array(sorted(set(paths)), pa.string())
     for folder in folders:
         for file in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
-            table = pq.read_table(file, columns=["doc_id", "text"])
-            table = table.filter(pc.is_in(table["doc_id"], value_set=wanted))
-            texts.update(zip(table["doc_id"].to_pylist(), table["text"].to_pylist(), strict=True))
-    return texts
+            table = pq.read_table(file, columns=columns)
+            if wanted is not None:
+                table = table.filter(pc.is_in(table["source_path"], value_set=wanted))
+            yield from zip(*(table[name].to_pylist() for name in columns), strict=True)
+
+
+def previous_signatures(
+    layout: RunLayout, retained_paths: list[str], config: PipelineConfig
+) -> tuple[pd.DataFrame | None, pa.Table | None]:
+    """The kept documents' stored signatures as `seen`; or, when they were made under another
+    dedup configuration, (None, fresh signatures computed from the published texts)."""
+    stored = read_parquet_folder(layout.published(staging.SIGNATURES))
+    if stored is None or not retained_paths:
+        return None, None
+    stored = stored.filter(
+        pc.is_in(stored["source_path"], value_set=pa.array(retained_paths, pa.string()))
+    )
+    try:
+        return dedup.signatures_from_arrow(stored, config.dedup), None
+    except ValueError:
+        documents = pq.read_table(layout.published(staging.DOCUMENTS))
+        kept = pc.is_in(documents["source_path"], value_set=pa.array(retained_paths, pa.string()))
+        return None, signatures_for(documents.filter(kept), config)
 
 
 @batch_task(name="deduplicate")
 def deduplicate(layout: RunLayout, retained_paths: list[str], config: PipelineConfig) -> dict:
     """Cluster this run's documents with each other and with every kept earlier document,
-    from the stored signatures: earlier raw files are never read again."""
-    from transforms.dedup import find_duplicates
-
+    from the stored signatures: earlier raw files are never read again (only the bodies of
+    candidate pairs, from the published dataset). Stages the duplicate columns (by
+    source_path) and the signatures the next run will need."""
     started = time.perf_counter()
-    tables = [read_parquet_folder(layout.staged(staging.SIGNATURES))]
-    previous = read_parquet_folder(layout.published(staging.SIGNATURES))
-    if previous is not None:
-        keep = pc.is_in(previous["source_path"], value_set=pa.array(retained_paths, pa.string()))
-        tables.append(previous.filter(keep))
-    signatures = pa.concat_tables(
-        [table for table in tables if table is not None], promote_options="default"
-    ).to_pandas()
+    seen, recomputed = previous_signatures(layout, retained_paths, config)
+    staged = read_parquet_folder(layout.staged(staging.SIGNATURES))
+    tables = [table for table in (staged, recomputed) if table is not None]
+    if tables:
+        new = dedup.signatures_from_arrow(pa.concat_tables(tables), config.dedup)
+    elif seen is not None:
+        new = seen.iloc[:0].drop(columns="dup_cluster")
+    else:
+        new = None
     folders = [layout.staged("structured"), layout.published(staging.DOCUMENTS)]
-    assignments = find_duplicates(
-        signatures, lambda ids: read_texts(folders, list(ids)), config.dedup
+
+    def texts(paths: list[str]) -> dict[str, str]:
+        return dict(read_columns(folders, ["source_path", "text"], paths))
+
+    if new is None:  # nothing staged and nothing kept: an empty dataset
+        result = pd.DataFrame(columns=dedup.RESULT_COLUMNS)
+        remembered = pd.DataFrame(columns=dedup.SIGNATURE_SCHEMA.names)
+    else:
+        result = dedup.find_duplicates(new, texts, config.dedup, seen)
+        remembered = dedup.remembered_signatures(new, result, seen)
+    doc_id_of = dict(read_columns(folders, ["source_path", "doc_id"]))
+    assignments = pa.table(
+        {
+            "source_path": pa.array(result["doc_id"].tolist(), pa.string()),
+            "is_duplicate": pa.array(result["is_duplicate"].astype(bool).tolist(), pa.bool_()),
+            "duplicate_of": pa.array(
+                [doc_id_of.get(k) for k in result["duplicate_of"]], pa.string()
+            ),
+            "dup_cluster": pa.array([doc_id_of.get(k) for k in result["dup_cluster"]], pa.string()),
+        }
     )
-    table = pa.Table.from_pandas(assignments, preserve_index=False)
-    write_parquet_atomically(table, layout.assignments_file)
+    write_parquet_atomically(assignments, layout.assignments_file)
+    write_parquet_atomically(
+        dedup.signatures_to_arrow(remembered, config.dedup),
+        layout.next_published(staging.SIGNATURES) / "part-00000.parquet",
+    )
     return {
-        "documents": len(assignments),
-        "duplicates": int(assignments["is_duplicate"].sum()),
-        "clusters": int(assignments.loc[assignments["is_duplicate"], "dup_cluster"].nunique()),
+        "documents": len(result),
+        "duplicates": int(result["is_duplicate"].sum()),
+        "clusters": int(result["dup_cluster"].nunique()),
         "seconds": time.perf_counter() - started,
     }

@@ -31,3 +31,11 @@ def prefect_harness():
 @pytest.fixture(scope="session")
 def gold() -> dict[str, dict]:
     return load_gold()
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.test_golden import GOLDEN_REPORTS
+
+    for report in GOLDEN_REPORTS:
+        terminalreporter.write_line("")
+        terminalreporter.write_line(report)

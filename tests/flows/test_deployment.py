@@ -1,0 +1,143 @@
+"""A real Prefect server on 127.0.0.1: the scheduled deployment is registered, its schedule
+creates runs, a run triggered by hand completes and writes the dataset, and everything shuts
+down with no process left behind. Slow (~30-60 s) but it is what operators rely on."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pyarrow.parquet as pq
+import pytest
+
+from tests.conftest import RAW, REPO
+
+DEPLOYMENT = "normalize/qingxi"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, timeout: float, what: str, interval: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    # A session of its own, so that stopping it stops every process it started.
+    return subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    with_leftovers = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True)
+    assert with_leftovers.stdout.strip() == b"", "processes left behind"
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_API_URL": api,
+        "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    }
+    prefect = str(Path(sys.executable).parent / "prefect")
+    process = start(
+        [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env,
+        tmp_path / "server.log",
+    )
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"{api}/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_for(healthy, 90, "the Prefect server")
+        yield api, env
+    finally:
+        stop(process)
+
+
+def test_scheduled_deployment_runs_on_a_real_server(server, tmp_path):
+    api, env = server
+    raw, output = tmp_path / "raw", tmp_path / "clean"
+    shutil.copytree(RAW, raw)
+    serve = start(
+        [sys.executable, "-m", "flows.deploy", "--cron", "0 2 * * *", "--input", str(raw),
+         "--output", str(output), "--workers", "1"],
+        env,
+        tmp_path / "serve.log",
+    )
+    try:
+        client = httpx.Client(base_url=api, timeout=10)
+
+        def deployment():
+            found = client.post("/deployments/filter", json={
+                "deployments": {"name": {"any_": ["qingxi"]}}
+            }).json()
+            return found[0] if found else None
+
+        registered = wait_for(deployment, 90, "the deployment to be registered")
+        assert registered["schedules"][0]["schedule"]["cron"] == "0 2 * * *"
+        assert registered["parameters"]["input_path"] == str(raw)
+
+        def scheduled_runs():
+            return client.post("/flow_runs/filter", json={
+                "deployments": {"id": {"any_": [registered["id"]]}},
+                "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+            }).json()
+
+        assert wait_for(scheduled_runs, 60, "the scheduler to create SCHEDULED runs")
+
+        run = client.post(f"/deployments/{registered['id']}/create_flow_run", json={}).json()
+
+        def final_state():
+            state = client.get(f"/flow_runs/{run['id']}").json()["state"]
+            return state if state["type"] in ("COMPLETED", "FAILED", "CRASHED") else None
+
+        state = wait_for(final_state, 180, "the triggered run to finish", interval=1)
+        assert state["type"] == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
+        documents = pq.read_table(output / "documents")
+        assert documents.num_rows == 5
+        assert (output / "runs" / f"{run['id']}.json").is_file()
+        artifacts = client.post("/artifacts/filter", json={
+            "artifacts": {"flow_run_id": {"any_": [run["id"]]}}
+        }).json()
+        assert {"normalize-summary", "normalize-quarantine"} <= {a["key"] for a in artifacts}
+    finally:
+        stop(serve)

@@ -1,0 +1,52 @@
+"""The whole pipeline, scored against the hand-labelled gold of the seeds and of the
+generalization pages. The per-document report is printed at the end of the test run."""
+
+import shutil
+
+import pytest
+
+from flows.normalize import normalize
+from flows.score import read_rows, score_rows
+from tests.conftest import GOLD, RAW, REPO, load_gold
+from transforms.evaluation import failures, format_report
+
+PAGES = REPO / "tests" / "fixtures" / "pages"
+GOLDEN_REPORTS: list[str] = []  # printed by conftest's pytest_terminal_summary
+
+SUITES = {
+    "seeds": (RAW, GOLD),
+    "pages": (PAGES / "raw", PAGES / "gold"),
+}
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory, prefect_harness):
+    """Each suite normalized in one run of its own (cross-document evidence stays within a
+    suite, as it would within a real corpus), then scored."""
+    results = {}
+    for name, (raw, gold) in SUITES.items():
+        if not gold.is_dir():
+            continue
+        folder = tmp_path_factory.mktemp(f"{name}-raw")
+        for document in load_gold(gold).values():
+            shutil.copy(raw / document["file"], folder / document["file"])
+        output = tmp_path_factory.mktemp(f"{name}-clean")
+        normalize(input_path=str(folder), output_path=str(output), workers=1)
+        scores = score_rows(read_rows(output), gold)
+        GOLDEN_REPORTS.append(f"golden report, {name}:\n{format_report(scores)}")
+        results[name] = scores
+    return results
+
+
+def test_seed_gold_is_met_by_every_document(scored):
+    scores = scored["seeds"]
+    assert len(scores) == 5
+    problems = {score.name: failures(score) for score in scores if failures(score)}
+    assert not problems, format_report(scores)
+
+
+def test_generalization_pages_meet_the_same_thresholds(scored):
+    scores = scored.get("pages")
+    assert scores and len(scores) >= 20, "the generalization pages are missing"
+    problems = {score.name: failures(score) for score in scores if failures(score)}
+    assert not problems, format_report(scores)
