@@ -22,6 +22,11 @@ REMOVED_SEGMENT_TYPE = pa.struct(
 )
 
 
+def list_of(item_type: pa.DataType) -> pa.ListType:
+    # Parquet names list items "element"; naming them so here makes a round trip exact.
+    return pa.list_(pa.field("element", item_type))
+
+
 def _field(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
     return pa.field(name, type_, nullable=nullable, metadata={"description": description})
 
@@ -42,7 +47,7 @@ DOCUMENT_SCHEMA = pa.schema(
         _field(
             "script",
             pa.string(),
-            "script of the raw text: simplified | traditional | mixed | none",
+            "script of the raw text: simplified, traditional, mixed or none",
             False,
         ),
         _field(
@@ -61,7 +66,7 @@ DOCUMENT_SCHEMA = pa.schema(
         _field("published_date", pa.date32(), "publication date stated by the page (China time)"),
         _field(
             "published_at",
-            pa.timestamp("s", tz=CHINA_TIME_ZONE),
+            pa.timestamp("ms", tz=CHINA_TIME_ZONE),
             "publication time, only where the page gives a time of day",
         ),
         _field("continuation", pa.string(), "continuation marker such as 上接1版, if any"),
@@ -74,15 +79,15 @@ DOCUMENT_SCHEMA = pa.schema(
         _field(
             "text_original",
             pa.large_string(),
-            "the body before Traditional→Simplified conversion; null unless converted",
+            "the whole page (every line) before Traditional→Simplified; null unless converted",
         ),
         _field(
             "removed",
-            pa.list_(REMOVED_SEGMENT_TYPE),
+            list_of(REMOVED_SEGMENT_TYPE),
             "every non-blank raw line kept out of text: {kind, line (1-based), text}",
             False,
         ),
-        _field("flags", pa.list_(pa.string()), "quality flags (lossy_encoding, truncated…)", False),
+        _field("flags", list_of(pa.string()), "quality flags (lossy_encoding, truncated…)", False),
         _field(
             "is_duplicate", pa.bool_(), "true when another document is kept for this story", False
         ),
@@ -105,9 +110,7 @@ QUARANTINE_SCHEMA = pa.schema(
     [
         _field("source_path", pa.string(), "path of the raw file relative to --input", False),
         _field("doc_id", pa.string(), "sha256 of the raw bytes; null when unreadable"),
-        _field(
-            "error_kind", pa.string(), "not_text | empty | unreadable | processing_error", False
-        ),
+        _field("error_kind", pa.string(), "not_text, empty, unreadable or processing_error", False),
         _field("message", pa.string(), "one line saying what went wrong", False),
         _field("source_bytes", pa.int64(), "size of the raw file in bytes, if known"),
         _field("run_id", pa.string(), "Prefect flow run that quarantined the file", False),
