@@ -56,8 +56,21 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
-    with_leftovers = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True)
-    assert with_leftovers.stdout.strip() == b"", "processes left behind"
+
+    def leftovers() -> str:
+        found = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True)
+        pids = found.stdout.split()
+        if not pids:
+            return ""
+        listing = subprocess.run(
+            ["ps", "-o", "pid,stat,cmd", "-p", ",".join(pids)], capture_output=True, text=True
+        )
+        return listing.stdout
+
+    deadline = time.monotonic() + 15
+    while leftovers() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not leftovers(), f"processes left behind:\n{leftovers()}"
 
 
 @pytest.fixture
@@ -98,8 +111,19 @@ def test_scheduled_deployment_runs_on_a_real_server(server, tmp_path):
     raw, output = tmp_path / "raw", tmp_path / "clean"
     shutil.copytree(RAW, raw)
     serve = start(
-        [sys.executable, "-m", "flows.deploy", "--cron", "0 2 * * *", "--input", str(raw),
-         "--output", str(output), "--workers", "1"],
+        [
+            sys.executable,
+            "-m",
+            "flows.deploy",
+            "--cron",
+            "0 2 * * *",
+            "--input",
+            str(raw),
+            "--output",
+            str(output),
+            "--workers",
+            "1",
+        ],
         env,
         tmp_path / "serve.log",
     )
@@ -107,9 +131,9 @@ def test_scheduled_deployment_runs_on_a_real_server(server, tmp_path):
         client = httpx.Client(base_url=api, timeout=10)
 
         def deployment():
-            found = client.post("/deployments/filter", json={
-                "deployments": {"name": {"any_": ["qingxi"]}}
-            }).json()
+            found = client.post(
+                "/deployments/filter", json={"deployments": {"name": {"any_": ["qingxi"]}}}
+            ).json()
             return found[0] if found else None
 
         registered = wait_for(deployment, 90, "the deployment to be registered")
@@ -117,10 +141,13 @@ def test_scheduled_deployment_runs_on_a_real_server(server, tmp_path):
         assert registered["parameters"]["input_path"] == str(raw)
 
         def scheduled_runs():
-            return client.post("/flow_runs/filter", json={
-                "deployments": {"id": {"any_": [registered["id"]]}},
-                "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
-            }).json()
+            return client.post(
+                "/flow_runs/filter",
+                json={
+                    "deployments": {"id": {"any_": [registered["id"]]}},
+                    "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+                },
+            ).json()
 
         assert wait_for(scheduled_runs, 60, "the scheduler to create SCHEDULED runs")
 
@@ -135,9 +162,9 @@ def test_scheduled_deployment_runs_on_a_real_server(server, tmp_path):
         documents = pq.read_table(output / "documents")
         assert documents.num_rows == 5
         assert (output / "runs" / f"{run['id']}.json").is_file()
-        artifacts = client.post("/artifacts/filter", json={
-            "artifacts": {"flow_run_id": {"any_": [run["id"]]}}
-        }).json()
+        artifacts = client.post(
+            "/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}}
+        ).json()
         assert {"normalize-summary", "normalize-quarantine"} <= {a["key"] for a in artifacts}
     finally:
         stop(serve)
