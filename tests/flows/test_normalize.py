@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from transforms.script import detect_script
 
 from flows.normalize import normalize
 from tests.conftest import RAW, REPO
 from transforms.evaluation import comparable
 from transforms.schema import DOCUMENT_SCHEMA, QUARANTINE_SCHEMA
+from transforms.script import detect_script
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)) * 4
 
