@@ -40,10 +40,16 @@ def discover_files(input_path: str, pattern: str = "**/*") -> list[InputFile]:
     found = []
     for candidate in candidates:
         relative = candidate.relative_to(base)
-        if not candidate.is_file() or any(part.startswith(".") for part in relative.parts):
+        if any(part.startswith(".") for part in relative.parts):
             continue
-        stat = candidate.stat()
-        found.append(InputFile(str(candidate), relative.as_posix(), stat.st_size, stat.st_mtime_ns))
+        if candidate.is_file():
+            stat = candidate.stat()
+            found.append(
+                InputFile(str(candidate), relative.as_posix(), stat.st_size, stat.st_mtime_ns)
+            )
+        elif candidate.is_symlink() and not candidate.exists():
+            # a dangling link is a document we were meant to have: quarantine it, loudly
+            found.append(InputFile(str(candidate), relative.as_posix(), 0, 0))
     return found
 
 
