@@ -1,0 +1,186 @@
+"""Line classification: the pattern tables, the shapes, and the heading/caption neighbour rule.
+
+The example lines are made up in the style of Chinese news and government portals; none is
+taken from the seed pages, so that the tests say what a rule is for, not what a seed says.
+"""
+
+import pytest
+
+from transforms.lines import (
+    Line,
+    describe,
+    ends_mid_sentence,
+    ends_sentence,
+    matching_rule,
+    settle_short_lines,
+    split_lines,
+)
+
+
+def kind_of(text: str) -> str | None:
+    line = Line(1, text, text.strip())
+    return describe(line, 60, 64, 8).pattern_kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("当前位置：首页 > 新闻中心 > 工作动态", "nav"),
+        ("您现在的位置: 首页 >> 通知公告", "nav"),
+        ("首页 > 政务公开", "nav"),
+        ("本地 > 社会", "nav"),
+        ("上一篇：某县召开春耕生产部署会", "nav"),
+        ("第05版：社会", "nav"),
+        ("03　综合", "nav"),
+        ("上一页　第1页　第2页　下一页", "nav"),
+        ("【字体：大 中 小】【打印】【关闭】", "nav"),
+        ("分享到：微信 微博 QQ空间", "nav"),
+        ("实施细则.pdf", "nav"),
+        ("1/5", "nav"),
+        ("某政办发〔2023〕12号", "dateline"),
+        ("（完）", "separator"),
+        ("发布时间：2021-03-04 09:30　来源：某某县农业农村局　浏览次数：120", "dateline"),
+        ("发布时间:2021-03-04 09:30 来源:某某县农业农村局", "dateline"),
+        ("日期：2020年5月6日　　阅读量：88", "dateline"),
+        ("( 2020-05-06 ) 稿件来源: 某某日报要闻 |", "dateline"),
+        ("某某晚报　2019年9月9日　星期一", "dateline"),
+        ("索引号：ABC-001-2020　　主题分类：农业", "dateline"),
+        ("（上接第1版）", "continuation"),
+        ("(下转A3版)", "continuation"),
+        ("□ 本报记者 赵某某", "byline"),
+        ("本报记者　钱某　通讯员　孙某某", "byline"),
+        ("文/李某某　图/周某", "byline"),
+        ("责任编辑：吴某", "byline"),
+        ("【编辑:郑某】", "byline"),
+        ("本期嘉宾：某市委常委、宣传部部长王某某", "byline"),
+        ("某县委副书记、县长  冯某某", "byline"),
+        ("图为村民在田间收割水稻。", "caption"),
+        ("▲工作人员为群众讲解政策", "caption"),
+        ("记者 陈某 摄", "caption"),
+        ("村民在合作社分拣茶叶。（某某县融媒体中心供图）", "caption"),
+        ("版权所有：某某市人民政府　闽ICP备00000000号", "footer"),
+        ("某某镇人民政府 主办　　联系电话：0000-1234567", "footer"),
+        ("相关阅读", "sidebar"),
+        ("【人物简介】", "sidebar"),
+        ("扫一扫在手机打开当前页", "sidebar"),
+        ("开栏语：", "column_intro"),
+        ("|", "separator"),
+        ("--------------------------------------------------------", "separator"),
+    ],
+)
+def test_furniture_lines_are_named_by_the_tables(text: str, kind: str) -> None:
+    assert kind_of(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "记者：今年以来，贵单位在优化营商环境方面有哪些新举措？",
+        "记者:请您谈谈下一步打算。",
+        "近日，某某县召开全县春季森林防火工作会议，部署当前重点工作。",
+        "某某县把“小田并大田”作为推进农业规模经营的突破口，资料显示效果明显。",
+        "突出理论学习",
+        "一、坚持规划引领",
+        "联系人：某某某，联系电话：0000-1234567。",
+    ],
+)
+def test_body_lines_match_no_furniture_rule(text: str) -> None:
+    assert kind_of(text) is None
+
+
+def test_furniture_rules_do_not_fire_on_a_sentence_that_mentions_their_word() -> None:
+    prose = "某某市出台多项措施，依法保障著作权人和版权所有人的合法权益，维护公平竞争的市场秩序。"
+    assert matching_rule(prose, len(prose)).kind == "footer"  # the bare table would say so
+    assert kind_of(prose) is None  # but a finished sentence is only tested by prose_ok rules
+    assert (
+        kind_of("图为志愿者在社区广场向居民发放宣传资料，讲解防范电信诈骗的常识和技巧。")
+        == "caption"
+    )
+
+
+def test_sentence_ends_and_mid_sentence_stops() -> None:
+    assert ends_sentence("现在拧开龙头就是干净水。”")
+    assert ends_sentence("我们主要有以下举措：")
+    assert not ends_sentence("突出组织领导")
+    assert ends_mid_sentence("严厉打击人民群众反映强烈的")
+    assert ends_mid_sentence("提高到99.2%，")
+    assert not ends_mid_sentence("联系电话：0000-1234567")
+    assert not ends_mid_sentence("成效明显。")
+
+
+def test_shapes_tell_prose_from_short_lines() -> None:
+    def shape(text: str):
+        return describe(Line(1, text, text), 60, 64, 8)
+
+    assert shape("今年以来，全县新建改造农村公路120公里。").prose
+    assert shape(
+        "工程建成后，全县农村自来水普及率由86.5%提高到99.2%，"
+    ).prose  # cut by a page break
+    assert shape("突出理论学习").short and not shape("突出理论学习").prose
+    assert shape("二、强化资金保障，拓宽投入渠道").numbered
+    assert shape("问：哪些人可以申请补贴？").speaker
+    assert shape("97%以上").statistic and shape("1.2万户").statistic
+    assert shape("- 全年接待游客12万人次").bullet and not shape("- 全年接待游客12万人次").prose
+    assert shape("首页 | 新闻 | 政务公开 | 互动交流").link_list
+    assert shape("2020年1月2日").date_only
+
+
+def settle(text: str) -> list[str]:
+    lines = split_lines(text)
+    shapes = [describe(line, 60, 64, 8) for line in lines]
+    kinds = [
+        "" if not line.content else shape.pattern_kind
+        for line, shape in zip(lines, shapes, strict=True)
+    ]
+    settle_short_lines(kinds, shapes, lines)
+    return [str(kind) for kind in kinds]
+
+
+def test_a_short_line_before_its_section_is_a_heading() -> None:
+    kinds = settle(
+        "今年以来，某县把农田建设摆在突出位置。\n"
+        "加强资金保障\n"
+        "县财政安排资金3600万元，保障建设资金及时到位。\n"
+        "强化质量监管\n"
+        "项目实行全程监理，质量监管贯穿建设全过程。"
+    )
+    assert kinds == ["body", "heading", "body", "heading", "body"]
+
+
+def test_a_short_line_followed_by_a_heading_or_by_nothing_is_a_caption() -> None:
+    kinds = settle(
+        "某县把农田建设摆在突出位置，全年新建高标准农田5万亩。\n"
+        "村民在新修的机耕道上驾驶收割机\n"
+        "强化质量监管\n"
+        "项目实行全程监理，质量监管贯穿建设全过程。\n"
+        "监理人员在工地检查沟渠质量"
+    )
+    assert kinds == ["body", "caption", "heading", "body", "caption"]
+
+
+def test_unnumbered_short_lines_in_a_numbered_article_are_captions() -> None:
+    kinds = settle(
+        "一、加强组织领导\n成立工作专班，明确责任分工。\n"
+        "专班成员在会上研究部署\n某县建立周调度机制，确保任务落实。\n"
+        "二、强化督促检查\n定期通报进展，推动问题整改。"
+    )
+    assert kinds[2] == "caption" and kinds[0] == kinds[4] == "heading"
+
+
+def test_a_line_in_scene_words_is_a_caption_and_a_table_row_is_body() -> None:
+    kinds = settle(
+        "今年全市新建改造口袋公园50个，让市民出门就能见绿。\n"
+        "市民在新建成的口袋公园里休闲\n"
+        "据介绍，口袋公园重点布局在老旧小区周边，市民出门就能见绿。\n"
+        "指标\t2021年\t2022年"
+    )
+    assert kinds == ["body", "caption", "body", "body"]
+
+
+def test_without_clear_headings_a_line_describing_the_paragraph_before_is_a_caption() -> None:
+    kinds = settle(
+        "在竹编工坊里，十几名妇女正围坐在一起，手中的竹篾上下翻飞。\n"
+        "妇女们在竹编工坊里编织竹篮\n"
+        "竹编技艺在当地已有数百年历史，如今成了群众增收的好门路。"
+    )
+    assert kinds == ["body", "caption", "body"]

@@ -1,0 +1,221 @@
+"""The structure stage as a whole, on small made-up pages of the kinds the pipeline meets."""
+
+import datetime
+
+import pytest
+
+from transforms.metadata import CHINA_TIME
+from transforms.structure import StructureConfig, StructuredDocument, extract_structure
+
+PORTAL = """某某县人民政府
+首页 | 政务公开 | 办事服务 | 互动交流
+当前位置：首页 > 政务公开 > 部门动态
+
+某某县推进农村公路建设
+发布时间：2023-04-18 09:42　　来源：某某县交通运输局　　浏览次数：1268
+【字体：大 中 小】【打印】【关闭】
+
+　　今年以来，某某县把农村公路建设作为民生实事，全年新建改造农村公路120公里。
+　　一、坚持规划先行
+　　县交通运输局会同有关部门逐村踏勘，科学编制建设规划，优先保障通村通组道路。
+　　二、强化质量监管
+　　项目实行全过程监理，县里每月组织一次质量抽查，发现问题限期整改。
+
+责任编辑：某某
+上一篇：某某县召开安全生产工作会议
+相关新闻
+· 某乡通组公路全面完工
+· 某某县启动公路养护月活动
+主办单位：某某县人民政府办公室　闽ICP备00000000号"""
+
+
+def kinds_by_text(text: str, result: StructuredDocument) -> dict[str, str]:
+    return {
+        line.strip(): kind
+        for line, kind in zip(text.split("\n"), result.line_kinds, strict=True)
+        if line.strip()
+    }
+
+
+def assert_every_line_accounted_for(text: str, result: StructuredDocument) -> None:
+    lines = text.split("\n")
+    assert len(result.line_kinds) == len(lines)
+    removed = {segment.line: segment for segment in result.removed}
+    body = "".join(result.paragraphs)
+    for number, (line, kind) in enumerate(zip(lines, result.line_kinds, strict=True), 1):
+        if not line.strip():
+            assert kind == "" and number not in removed
+        elif kind in ("body", "heading"):
+            assert number not in removed
+            assert all(piece in body for piece in line.split())
+        else:
+            assert removed[number].kind == kind and removed[number].text == line
+
+
+def test_a_portal_article_is_taken_apart() -> None:
+    result = extract_structure(PORTAL)
+    assert_every_line_accounted_for(PORTAL, result)
+    kinds = kinds_by_text(PORTAL, result)
+    assert kinds["某某县人民政府"] == "nav"  # the site's name, above its menu
+    assert kinds["某某县推进农村公路建设"] == "title"
+    assert kinds["【字体：大 中 小】【打印】【关闭】"] == "nav"
+    assert kinds["责任编辑：某某"] == "byline"
+    assert kinds["· 某乡通组公路全面完工"] == "sidebar"
+    assert kinds["主办单位：某某县人民政府办公室　闽ICP备00000000号"] == "footer"
+    assert len(result.paragraphs) == 5 and result.paragraphs[1] == "一、坚持规划先行"
+    assert result.metadata.title == "某某县推进农村公路建设"
+    assert result.metadata.source == "某某县交通运输局"
+    assert result.metadata.published_at == datetime.datetime(2023, 4, 18, 9, 42, tzinfo=CHINA_TIME)
+    assert result.metadata.author is None  # an editor is not the author
+    assert result.flags == ()
+
+
+def test_a_sites_name_is_not_the_title_even_without_a_menu_under_it() -> None:
+    text = PORTAL.replace("首页 | 政务公开 | 办事服务 | 互动交流\n", "")
+    text = text.replace("当前位置：首页 > 政务公开 > 部门动态\n\n", "")
+    assert text.startswith("某某县人民政府\n某某县推进农村公路建设\n")
+    result = extract_structure(text)
+    assert result.metadata.title == "某某县推进农村公路建设"
+    assert result.line_kinds[0] == "nav"
+
+
+def test_half_width_and_full_width_punctuation_read_the_same() -> None:
+    half = PORTAL.replace("：", ":").replace("，", ",")
+    assert extract_structure(half).line_kinds == extract_structure(PORTAL).line_kinds
+
+
+NEWSPAPER = """某某日报　2024年1月9日　星期二
+02　要闻
+
+让群众喝上“放心水”
+某某县城乡供水一体化工程全面完工
+本报记者　某某某　通讯员　某某
+
+　　1月8日，随着最后一段输水管网通水，历时三年建设的城乡供水一体化工程全面完工。
+　　工程建成后，全县农村自来水普及率由86.5%提高到99.2%，
+（下转第3版）
+
+某某日报　2024年1月9日　星期二
+03　综合
+某某县城乡供水一体化工程全面完工
+（上接第2版）
+农村供水保证率达到95%以上，群众吃水难问题彻底解决。"""
+
+
+def test_a_newspaper_page_with_kicker_and_continuation() -> None:
+    result = extract_structure(NEWSPAPER)
+    assert_every_line_accounted_for(NEWSPAPER, result)
+    kinds = kinds_by_text(NEWSPAPER, result)
+    assert kinds["让群众喝上“放心水”"] == "subtitle"  # the kicker: only the title is repeated
+    assert kinds["02　要闻"] == "nav"
+    assert [segment.kind for segment in result.removed].count("title_repeat") == 1
+    assert result.metadata.title == "某某县城乡供水一体化工程全面完工"
+    assert result.metadata.source == "某某日报"
+    assert result.metadata.author == "某某某 某某"
+    assert result.metadata.published_date == datetime.date(2024, 1, 9)
+    assert result.metadata.published_at is None  # no time of day on the page
+    assert result.metadata.continuation == "下转第3版"
+    assert result.paragraphs[-1].startswith("工程建成后") and result.paragraphs[-1].endswith(
+        "解决。"
+    )
+    assert result.flags == ()
+
+
+def test_a_body_printed_before_its_title_and_printed_twice_is_kept_once() -> None:
+    body = "什么是幸福？老人说：“住在这样的社区，就是幸福。” 党的十九大以来，某市不断提升治理水平。"
+    text = f"|\n□ 本报记者 某某\n{body}\n|\n某市全力推进社会治理现代化\n|\n群众安居乐业\n|\n"
+    text += f"( 2022-10-12 ) 稿件来源: 某某日报要闻 |\n□ 本报记者 某某\n{body}\n|"
+    result = extract_structure(text)
+    assert_every_line_accounted_for(text, result)
+    assert result.line_kinds[2] == "body" and result.line_kinds[10] == "duplicate"
+    assert result.paragraphs == (
+        "什么是幸福？老人说：“住在这样的社区，就是幸福。”",
+        "党的十九大以来，某市不断提升治理水平。",
+    )
+    metadata = result.metadata
+    assert (metadata.title, metadata.subtitle) == ("某市全力推进社会治理现代化", "群众安居乐业")
+    assert (metadata.source, metadata.author) == ("某某日报", "某某")
+
+
+SERIES = """在全市开展“治理一线”系列访谈，展示各地推进基层治理的新思路、新举措。
+以“小切口”
+推动基层治理“大变化”
+某区委书记　某某某
+近年来，某区坚持把抓基层、打基础作为长远之计，推动治理重心下移。
+把网格织密织实
+全区划分为486个网格，每个网格配备专职网格员，做到人在网中走、事在格中办。
+社区网格员入户走访独居老人
+把服务送到门口
+全区所有社区建成党群服务中心，推行“一窗受理、全科服务”。"""
+
+
+def test_a_column_introduction_before_the_repeated_title_and_a_caption() -> None:
+    text = "以“小切口”推动基层治理“大变化”\n" + SERIES
+    result = extract_structure(text)
+    assert_every_line_accounted_for(text, result)
+    kinds = kinds_by_text(text, result)
+    assert kinds["以“小切口”"] == kinds["推动基层治理“大变化”"] == "title_repeat"
+    assert kinds[SERIES.split("\n")[0]] == "column_intro"
+    assert kinds["社区网格员入户走访独居老人"] == "caption"
+    assert kinds["把网格织密织实"] == kinds["把服务送到门口"] == "heading"
+    assert result.metadata.author == "某某某"
+
+
+def test_a_statistics_box_after_the_article_is_a_sidebar() -> None:
+    text = (
+        "某市养老服务提质增效\n近年来，某市大力发展社区养老服务，群众满意度持续提升。\n\n"
+        "某某某 某市民政局局长\n\n数说养老\n\n612个\n\n- 社区养老服务站\n\n97%以上\n\n- 老人满意率"
+    )
+    result = extract_structure(text)
+    assert_every_line_accounted_for(text, result)
+    assert [segment.kind for segment in result.removed] == ["title"] + ["sidebar"] * 6
+    assert result.metadata.author is None
+
+
+def test_an_interview_cut_mid_answer_is_flagged_truncated() -> None:
+    text = (
+        "守好群众健康第一道关口\n——访某县卫生健康局局长某某某\n"
+        "记者：今年以来，基层医疗机构建设有哪些进展？\n"
+        "某某某：我们把“小病不出乡”作为目标，重点抓了乡镇卫生院标准化建设，推动优质资源下沉到\n"
+        "记者：下一步还有哪些打算？"
+    )
+    result = extract_structure(text)
+    assert result.flags == ("truncated",)
+    assert len(result.paragraphs) == 3
+    assert result.metadata.subtitle == "访某县卫生健康局局长某某某"
+    assert result.metadata.author is None  # the interviewee is not the author
+
+
+def test_a_headline_right_before_the_prose_is_a_subtitle_unless_sections_follow() -> None:
+    deck = "某县新建农村公路120公里\n通村公路实现全覆盖，惠及群众20万人\n今年以来，某县加快建设。"
+    assert extract_structure(deck).metadata.subtitle == "通村公路实现全覆盖，惠及群众20万人"
+    sections = (
+        "某县推进农村公路建设\n加强规划引领\n县里逐村踏勘，科学编制建设规划，优先保障通村道路。\n"
+        "强化质量监管\n项目实行全过程监理，每月组织一次质量抽查，发现问题限期整改。"
+    )
+    result = extract_structure(sections)
+    assert result.metadata.subtitle is None
+    assert result.line_kinds == ("title", "heading", "body", "heading", "body")
+
+
+def test_a_page_with_nothing_but_prose_has_no_title() -> None:
+    text = (
+        "某市地处山区，近年来持续推进平安建设。\n强化牵头抓总，凝聚平安建设共识\n"
+        "全面落实平安建设领导责任制，市委书记、市长每年与各县签订责任书，形成齐抓共管的责任体系。"
+    )
+    result = extract_structure(text)
+    assert result.metadata.title is None
+    assert result.line_kinds == ("body", "heading", "body")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "|", "　　"])
+def test_empty_pages(text: str) -> None:
+    result = extract_structure(text)
+    assert result.paragraphs == ()
+    assert len(result.line_kinds) == len(text.split("\n"))
+
+
+def test_the_result_is_deterministic_and_the_configuration_is_used() -> None:
+    assert extract_structure(PORTAL) == extract_structure(PORTAL)
+    strict = StructureConfig(title_min_chars=20)
+    assert extract_structure(PORTAL, strict).metadata.title is None

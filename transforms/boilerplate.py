@@ -1,0 +1,120 @@
+"""Cross-document line evidence, as cc_net does it: count first, classify second.
+
+A line's key is its text normalised so that trivial variation does not hide a repeat (case
+folded, every digit mapped to 0, punctuation, symbols and whitespace removed), then hashed.
+The flow collects `document_line_keys` of every document of a run, keeps the keys that occur
+in at least K documents (`recurring_keys`), and passes that set to the structure stage, which
+calls such lines boilerplate unless they are long body prose. Counting over the whole run
+before any document is classified makes the result independent of batch order.
+"""
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import xxhash
+
+from transforms.records import LineKind
+
+_DROPPED_CATEGORIES = ("P", "S", "Z", "C")  # punctuation, symbols, separators, controls
+
+
+def normalize_line(line: str) -> str:
+    """The text a line key is made of.
+
+    >>> normalize_line('发布时间：2023-05-11 16:38  浏览次数:')
+    '发布时间000000000000浏览次数'
+    >>> normalize_line('Copyright © 2023') == normalize_line('copyright 2024')
+    True
+    """
+    normalized = unicodedata.normalize("NFKC", line).casefold()
+    kept = []
+    for char in normalized:
+        if char.isdigit():
+            kept.append("0")
+        elif not unicodedata.category(char).startswith(_DROPPED_CATEGORIES):
+            kept.append(char)
+    return "".join(kept)
+
+
+def line_key(line: str) -> str:
+    """A short, stable key for a line ('' for a line with nothing but punctuation).
+
+    >>> line_key('版权所有 © 2023 某某网') == line_key('版权所有©2019某某网')
+    True
+    >>> line_key(' | ')
+    ''
+    """
+    normalized = normalize_line(line)
+    return xxhash.xxh3_64_hexdigest(normalized.encode("utf-8")) if normalized else ""
+
+
+def document_line_keys(text: str) -> set[str]:
+    """The distinct keys of a document's lines: a line repeated within one document counts
+    once, so that only recurrence *across* documents is evidence of boilerplate.
+
+    >>> len(document_line_keys('首页\\n正文。\\n首页\\n\\n|'))
+    2
+    """
+    return {key for line in text.split("\n") if (key := line_key(line))}
+
+
+def recurring_keys(documents: Iterable[Iterable[str]], min_documents: int) -> frozenset[str]:
+    """The keys found in at least `min_documents` of the documents (each given by its keys).
+
+    >>> sorted(recurring_keys([{'a', 'b'}, {'a'}, {'a', 'c'}], min_documents=2))
+    ['a']
+    """
+    counts: Counter[str] = Counter()
+    for keys in documents:
+        counts.update(set(keys))
+    return frozenset(key for key, count in counts.items() if count >= min_documents)
+
+
+def mark_recurring(
+    contents: Sequence[str],
+    kinds: list[str | None],
+    prose: Sequence[bool],
+    recurring: frozenset[str],
+    long_prose_chars: int,
+    max_body_share: float,
+    exempt: Sequence[bool] = (),
+) -> None:
+    """In place: the open lines (kind None) of a page found in K documents of the run become
+    boilerplate, or a column introduction when they are prose before the article's own text.
+    Lines of `long_prose_chars` or more are never boilerplate, nor are `exempt` ones (the
+    structure stage exempts numbered section headings: 一、基本情况 recurs in many reports).
+    A page whose prose recurs for more than `max_body_share` of it is itself the repeat
+    (cross-document dedup's business, not ours): its prose is left alone, its short lines go.
+
+    >>> lines = ['首页', '本栏目刊发系列报道。', '这是一篇文章自己的正文，比栏目介绍长得多。']
+    >>> kinds = [None, None, None]
+    >>> mark_recurring(lines, kinds, [False, True, True], frozenset(map(line_key, lines[:2])),
+    ...                long_prose_chars=200, max_body_share=0.5)
+    >>> [str(kind) for kind in kinds]
+    ['boilerplate', 'column_intro', 'None']
+    """
+    if not recurring:
+        return
+    found = [
+        index
+        for index, kind in enumerate(kinds)
+        if kind is None
+        and not (exempt and exempt[index])
+        and _size(contents[index]) < long_prose_chars
+        and line_key(contents[index]) in recurring
+    ]
+    open_chars = sum(
+        _size(contents[i]) for i, kind in enumerate(kinds) if kind is None and prose[i]
+    )
+    if sum(_size(contents[i]) for i in found if prose[i]) > max_body_share * open_chars:
+        found = [index for index in found if not prose[index]]
+    own_prose = [i for i, kind in enumerate(kinds) if kind is None and prose[i] and i not in found]
+    for index in found:
+        before_article = not own_prose or index < own_prose[0]
+        intro = before_article and prose[index]
+        kinds[index] = LineKind.COLUMN_INTRO if intro else LineKind.BOILERPLATE
+
+
+def _size(text: str) -> int:
+    return sum(1 for char in text if not char.isspace())

@@ -1,0 +1,282 @@
+"""Line classification: what each raw line of a page looks like, from its own text.
+
+Two kinds of evidence, kept apart: *patterns* (transforms/patterns/lines.toml) name page
+furniture outright (breadcrumbs, datelines, bylines, captions, footers...), and *shapes*
+(prose, a short headline-like line, a numbered heading, a Q&A turn, a bare statistic, a
+bullet) are the structural signals that transforms.structure weighs with the neighbours.
+`settle_short_lines` is the neighbour rule for the short lines left between paragraphs.
+"""
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+
+from transforms.records import LineKind
+
+PATTERNS = Path(__file__).parent / "patterns"
+SENTENCE_END = "。！？!?；;…：:"
+CLOSING = "”’」』）)》〉】]\"'"
+OPEN_CONTINUATION = "，,、（(“‘《〈【—-"
+PROSE_RULE_MIN_CHARS = 40  # a finished sentence this long is tested by prose_ok rules only
+CLEAR_HEADING = 0.2  # share of a short line's characters more found after it than before
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    pattern: re.Pattern[str]
+    max_chars: int
+    opens_box: bool  # a sidebar mark whose box goes on below it
+    prose_ok: bool  # applies to lines that read as finished sentences too
+
+
+@dataclass(frozen=True)
+class Tables:
+    rules: tuple[Rule, ...]
+    shapes: dict[str, re.Pattern[str]]
+    macros: dict[str, str]  # {NAME} {NAMES} {JOB}, for other tables that speak of names
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based, as in the raw text
+    raw: str  # the line as it stood
+    content: str  # without surrounding whitespace (indentation included)
+
+    @cached_property
+    def size(self) -> int:
+        """Characters that are not whitespace."""
+        return len("".join(self.content.split()))
+
+
+@dataclass(frozen=True)
+class Shape:
+    pattern_kind: str | None  # the furniture kind a table rule names, if any
+    opens_box: bool  # a sidebar mark heading the lines below it
+    prose: bool  # a sentence or a paragraph: ends like one, or long enough to be one
+    short: bool  # headline-sized and not prose: a title, heading, caption or label
+    numbered: bool  # opens with section numbering (一、 （一） 1.)
+    speaker: bool  # opens a Q&A turn (记者：…)
+    statistic: bool  # a bare figure of a statistics box
+    bullet: bool
+    link_list: bool  # several short items on one line, as in a menu
+    date_only: bool  # nothing but a date
+    site_name: bool  # a site's or medium's name (某某县人民政府, 某某新闻网)
+    scene: bool  # words that describe a photo's scene
+    table_row: bool  # cells separated by tabs
+
+
+def _expand(pattern: str, macros: dict[str, str]) -> str:
+    for _ in range(3):  # macros may use macros
+        for name, value in macros.items():
+            pattern = pattern.replace("{" + name + "}", value)
+    return pattern
+
+
+@cache
+def tables() -> Tables:
+    """The rule table, compiled once per process."""
+    document = tomllib.loads((PATTERNS / "lines.toml").read_text(encoding="utf-8"))
+    suffixes = [
+        row.split("\t")[0]
+        for row in (PATTERNS / "job_titles.tsv").read_text(encoding="utf-8").splitlines()
+        if row and not row.startswith("#")
+    ]
+    suffixes.sort(key=len, reverse=True)
+    macros = dict(document["macros"])
+    macros["JOB"] = "[\u4e00-\u9fff、（）()]{0,28}(?:" + "|".join(suffixes) + ")"
+    rules = tuple(
+        Rule(
+            entry["kind"],
+            re.compile(_expand(entry["pattern"], macros)),
+            entry["max_chars"],
+            entry.get("opens_box", False),
+            entry.get("prose_ok", False),
+        )
+        for entry in document["rule"]
+    )
+    shapes = {name: re.compile(_expand(text, macros)) for name, text in document["shapes"].items()}
+    return Tables(rules, shapes, macros)
+
+
+def expand_macros(pattern: str) -> str:
+    """A pattern with the line table's {NAME}/{NAMES}/{JOB} spelled out."""
+    return _expand(pattern, tables().macros)
+
+
+def split_lines(text: str) -> list[Line]:
+    """The raw lines, numbered from 1, with their content stripped of indentation.
+
+    >>> [line.content for line in split_lines(' 标题 \\n\\n　　正文。')]
+    ['标题', '', '正文。']
+    """
+    return [Line(number, raw, raw.strip()) for number, raw in enumerate(text.split("\n"), 1)]
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether a text ends as a sentence does (closing quotes and brackets looked through).
+
+    >>> ends_sentence('就是一种幸福。”'), ends_sentence('突出理论武装')
+    (True, False)
+    """
+    stripped = text.rstrip().rstrip(CLOSING)
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def ends_mid_sentence(text: str) -> bool:
+    """A paragraph that stops where a sentence cannot: on a Han word, a comma, an open quote
+    (a number or a Latin word at the end is as often a phone number or a code: not counted).
+
+    >>> ends_mid_sentence('积极探索将南孔优秀传统文化中“以和'), ends_mid_sentence('方便舒心。')
+    (True, False)
+    """
+    stripped = text.rstrip()
+    return bool(stripped) and (_is_han(stripped[-1]) or stripped[-1] in OPEN_CONTINUATION)
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def matching_rule(content: str, size: int, prose: bool = False) -> Rule | None:
+    """The first table rule that names the line's kind, if any. A line that reads as a
+    finished sentence of some length (`prose`) is only tested by rules marked `prose_ok`.
+
+    >>> matching_rule('当前位置:首页 > 新闻 > 要闻', 20).kind, matching_rule('正文。', 3)
+    ('nav', None)
+    """
+    for rule in tables().rules:
+        if prose and not rule.prose_ok:
+            continue
+        if size <= rule.max_chars and rule.pattern.search(content):
+            return rule
+    return None
+
+
+def _is_link_list(content: str, item_max_chars: int) -> bool:
+    if any(char in content for char in "。，,；;"):
+        return False
+    bars = re.split(r"\s*[|｜]\s*", content)
+    if len(bars) >= 3 and all(0 < len(item) <= 2 * item_max_chars for item in bars):
+        return True
+    if len(bars) == 2 and all(0 < len(item) <= item_max_chars // 2 for item in bars):
+        return True  # 简体 | 繁体
+    words = content.split()
+    return len(words) >= 5 and all(len(word) <= item_max_chars for word in words)
+
+
+def describe(
+    line: Line, prose_min_chars: int, title_max_chars: int, nav_item_max_chars: int
+) -> Shape:
+    """The line's own evidence: the table rule it matches and its shape (blank lines have
+    no kind and no shape)."""
+    content, size, shapes = line.content, line.size, tables().shapes
+    bullet = bool(shapes["bullet"].match(content))
+    statistic = bool(shapes["statistic"].match(content))
+    # A line ending on a comma, or holding clauses and half as long as a paragraph, is (part
+    # of) a sentence, often cut by a page break: not a title or a caption.
+    clauses = (content[-1:] in "，,、" and size >= 4) or (
+        size >= prose_min_chars * 0.6 and any(char in content for char in "，,；;")
+    )
+    prose = (ends_sentence(content) or size >= prose_min_chars or clauses) and not statistic
+    prose = prose and not (bullet and not ends_sentence(content))
+    finished = content.rstrip(CLOSING)[-1:] in tuple("。！？!?…")
+    rule = matching_rule(content, size, finished and size >= PROSE_RULE_MIN_CHARS)
+    return Shape(
+        pattern_kind=rule.kind if rule else None,
+        opens_box=bool(rule and rule.opens_box),
+        prose=prose,
+        short=bool(content) and not prose and not statistic and size <= title_max_chars,
+        numbered=bool(shapes["numbered_heading"].match(content)),
+        speaker=bool(shapes["speaker_turn"].match(content)),
+        statistic=statistic,
+        bullet=bullet,
+        link_list=_is_link_list(content, nav_item_max_chars),
+        date_only=bool(shapes["date_only"].match(content)),
+        site_name=bool(shapes["site_name"].match(content)),
+        scene=bool(shapes["scene"].search(content)),
+        table_row=content.count("\t") >= 1,
+    )
+
+
+def opens_subtitle(content: str) -> bool:
+    """Whether a line opens the way subtitles do (——, 访…).
+
+    >>> opens_subtitle('访某市委副书记某某'), opens_subtitle('群众安居乐业')
+    (True, False)
+    """
+    return bool(tables().shapes["subtitle_opening"].match(content))
+
+
+def _han(text: str) -> set[str]:
+    return {char for char in text if "\u4e00" <= char <= "\u9fff"}
+
+
+def _overlap(short: str, paragraph: str) -> float:
+    """Share of a short line's Han characters found in a paragraph."""
+    characters = _han(short)
+    return len(characters & _han(paragraph)) / len(characters) if characters else 0.0
+
+
+def settle_short_lines(
+    kinds: list[str | None], shapes: Sequence[Shape], lines: Sequence[Line]
+) -> None:
+    """Decide each short line still open between paragraphs: heading or caption.
+
+    A heading introduces what follows it, so it sits right before prose: a short line followed
+    by another short line (the heading of the next section), or by nothing of the body at all,
+    describes a picture instead. Between two paragraphs, a heading shares its words with the
+    paragraph it introduces, a caption with the paragraph its picture illustrates, the one
+    before it. A line that clearly introduces what follows (`CLEAR_HEADING` more of its Han
+    characters found after than before) is a heading. Otherwise a line in scene words (正在…)
+    is a caption; in an article whose sections are numbered, so is an unnumbered line; in one
+    with a series of unnumbered headings (one of them clear) it is a heading; elsewhere, a line
+    closer to the paragraph before it is a caption. Lines already settled keep their kind.
+    """
+    open_lines = [index for index, kind in enumerate(kinds) if kind is None]
+    numbered_sections = sum(1 for index in open_lines if shapes[index].numbered) >= 2
+    between: dict[int, float] = {}  # how much more a line shares with what follows
+    for index in open_lines:
+        shape = shapes[index]
+        following = _next_body_candidate(kinds, index)
+        if not shape.short or shape.table_row:
+            kinds[index] = LineKind.BODY
+        elif shape.numbered or shape.speaker:
+            kinds[index] = LineKind.HEADING if shape.numbered else LineKind.BODY
+        elif following is None or (shapes[following].short and not shapes[following].speaker):
+            kinds[index] = LineKind.CAPTION
+        else:
+            before = _previous_body(kinds, shapes, index)
+            before_text = lines[before].content if before is not None else ""
+            between[index] = _overlap(lines[index].content, lines[following].content) - _overlap(
+                lines[index].content, before_text
+            )
+    series = any(lead >= CLEAR_HEADING for lead in between.values())
+    for index, lead in between.items():
+        if lead >= CLEAR_HEADING:
+            caption = False
+        elif numbered_sections or shapes[index].scene:
+            caption = True
+        else:
+            caption = lead < 0 and not series
+        kinds[index] = LineKind.CAPTION if caption else LineKind.HEADING
+
+
+def _previous_body(kinds: Sequence[str | None], shapes: Sequence[Shape], index: int) -> int | None:
+    for earlier in range(index - 1, -1, -1):
+        if kinds[earlier] == LineKind.BODY or (kinds[earlier] is None and shapes[earlier].prose):
+            return earlier
+        if kinds[earlier] in (LineKind.HEADING, LineKind.TITLE, LineKind.SUBTITLE):
+            return None
+    return None
+
+
+def _next_body_candidate(kinds: Sequence[str | None], index: int) -> int | None:
+    """The next line that is (or may still become) body, furniture in between skipped."""
+    for later in range(index + 1, len(kinds)):
+        if kinds[later] in (None, LineKind.BODY, LineKind.HEADING):
+            return later
+    return None
