@@ -13,12 +13,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from transforms.dates import CHINA_TIME, parse_date, publication_date
 from transforms.lines import PATTERNS, Line, expand_macros
 from transforms.records import LineKind
 
-CHINA_TIME = datetime.timezone(datetime.timedelta(hours=8))
-_HAN_DIGITS = {char: value for value, chars in enumerate(["〇○零", "一", "二", "三", "四", "五",
-               "六", "七", "八", "九"]) for char in chars}  # fmt: skip
+__all__ = [
+    "CHINA_TIME",
+    "Metadata",
+    "extract_author",
+    "extract_continuation",
+    "extract_metadata",
+    "extract_source",
+    "lead_author",
+    "masthead_source",
+    "parse_date",
+    "publication_date",
+    "publication_name",
+]
 
 
 @dataclass(frozen=True)
@@ -34,8 +45,6 @@ class Metadata:
 
 @dataclass(frozen=True)
 class MetadataTables:
-    dates: tuple[re.Pattern[str], ...]
-    publication_date_label: re.Pattern[str]
     source: re.Pattern[str]
     masthead_token: re.Pattern[str]
     publication_suffixes: tuple[str, ...]
@@ -60,8 +69,6 @@ def metadata_tables() -> MetadataTables:
         return re.compile(expand_macros(pattern))
 
     return MetadataTables(
-        dates=tuple(compile_(pattern) for pattern in document["dates"]),
-        publication_date_label=compile_(document["publication_date_label"]),
         source=compile_(document["source"]),
         masthead_token=compile_(document["masthead_token"]),
         publication_suffixes=tuple(document["publication_suffixes"]),
@@ -77,66 +84,6 @@ def metadata_tables() -> MetadataTables:
         continuation=compile_(document["continuation"]),
         heading_decoration=compile_(document["heading_decoration"]),
     )
-
-
-def _number(text: str) -> int:
-    """A year, month or day written in Arabic or Chinese numerals.
-
-    >>> _number('2023'), _number('二〇二三'), _number('十二'), _number('二十一')
-    (2023, 2023, 12, 21)
-    """
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        return 10 * (_HAN_DIGITS[tens] if tens else 1) + (_HAN_DIGITS[units] if units else 0)
-    return int("".join(str(_HAN_DIGITS[char]) for char in text))
-
-
-def parse_date(text: str) -> tuple[datetime.date | None, datetime.datetime | None]:
-    """The first valid date in a line, and its date-time when a time of day follows it.
-
-    >>> parse_date('发布时间:2023-05-11 16:38 来源:某某')[1].isoformat()
-    '2023-05-11T16:38:00+08:00'
-    >>> parse_date('( 2022-10-12 ) 稿件来源: 某某报')
-    (datetime.date(2022, 10, 12), None)
-    >>> parse_date('2005年3月11日12:12')[1].isoformat()
-    '2005-03-11T12:12:00+08:00'
-    """
-    for pattern in metadata_tables().dates:
-        for match in pattern.finditer(text):
-            parsed = _date_of(match.groupdict())
-            if parsed[0]:
-                return parsed
-    return None, None
-
-
-def publication_date(text: str) -> tuple[datetime.date | None, datetime.datetime | None]:
-    """The date a line gives as the publication's, after a 发布日期-like label.
-
-    >>> publication_date('成文日期：2019-12-30　发布日期：2020-01-02')[0].isoformat()
-    '2020-01-02'
-    """
-    for label in metadata_tables().publication_date_label.finditer(text):
-        parsed = parse_date(text[label.end() :])
-        if parsed[0]:
-            return parsed
-    return None, None
-
-
-def _date_of(parts: dict[str, str | None]) -> tuple[datetime.date | None, datetime.datetime | None]:
-    try:
-        day = datetime.date(
-            _number(parts["year"] or ""), _number(parts["month"] or ""), _number(parts["day"] or "")
-        )
-        if parts.get("hour") is None:
-            return day, None
-        time = datetime.time(
-            int(parts["hour"] or 0), int(parts["minute"] or 0), int(parts.get("second") or 0)
-        )
-    except (ValueError, KeyError):
-        return None, None
-    return day, datetime.datetime.combine(day, time, tzinfo=CHINA_TIME)
 
 
 def publication_name(value: str) -> str:
@@ -165,12 +112,18 @@ def extract_source(text: str) -> str | None:
 
 
 def masthead_source(text: str) -> str | None:
-    """A publication's name standing in a dateline without a label (a newspaper masthead).
+    """A publication's name standing beside the date without a label (a newspaper masthead);
+    a medium's name on a line of its own (某某新闻客户端 over the date) names the site, not
+    the source.
 
     >>> masthead_source('某某日报 2022年10月12日 星期三'), masthead_source('2023-05-11 16:38')
     ('某某日报', None)
+    >>> masthead_source('某某新闻客户端') is None
+    True
     """
     table = metadata_tables()
+    if parse_date(text)[0] is None:
+        return None
     for token in text.split():
         if table.masthead_token.match(token) and token.endswith(table.publication_suffixes):
             return token
@@ -242,6 +195,20 @@ def _first(found: Iterable[str | None]) -> str | None:
     return next((value for value in found if value), None)
 
 
+def _all_authors(found: Iterable[str | None]) -> str | None:
+    """Every writer the bylines name, each once, in page order: a page may print its byline
+    twice, the second time with a trainee or a correspondent the first one left out.
+
+    >>> _all_authors(['王某', None, '王某 李某'])
+    '王某 李某'
+    """
+    separator = metadata_tables().author_separator
+    names: dict[str, None] = {}
+    for value in found:
+        names.update(dict.fromkeys(value.split(separator) if value else ()))
+    return separator.join(names) or None
+
+
 def _clean_heading(text: str) -> str:
     """A title or subtitle without the dashes and brackets that decorate it.
 
@@ -272,7 +239,7 @@ def extract_metadata(
         title=_clean_heading(titles[0]) if titles else None,
         subtitle=_clean_heading(subtitles[0]) if subtitles else None,
         source=_first(map(extract_source, datelines)) or _first(map(masthead_source, datelines)),
-        author=_first(map(extract_author, bylines))
+        author=_all_authors(map(extract_author, bylines))
         or (lead_author(first_paragraph) if first_paragraph else None),
         published_date=published_date,
         published_at=published_at,

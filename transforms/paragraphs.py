@@ -3,13 +3,11 @@
 The body lines of a page are not its paragraphs yet: a newspaper page break cuts a paragraph
 in two mid-sentence, a flattened page runs all paragraphs (and their section headings) into
 one line, and a page dump may carry the whole body twice. This module keeps a notice's
-signature and date in the body, marks the repeated copy `duplicate`, then joins, splits and
-checks what is left.
+signature and date in the body and a PDF's wrapped lines together, then (once
+transforms.duplicates has marked a repeated copy) joins, splits and checks what is left.
 """
 
-import difflib
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,19 +33,6 @@ class Paragraph:
 class BuiltParagraphs:
     paragraphs: tuple[Paragraph, ...]
     truncated: bool  # some paragraph stops mid-sentence with nothing to continue it
-
-
-_FIGURES = re.compile(r"\d+")
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def _comparable(text: str) -> str:
-    """The letters, digits and Han characters of a text, NFKC-normalised."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text))
-
-
-def _shingles(text: str, size: int) -> set[str]:
-    return {text[start : start + size] for start in range(max(1, len(text) - size + 1))}
 
 
 def keep_signatures(
@@ -85,88 +70,59 @@ def keep_signatures(
             kinds[remark] = LineKind.BODY
 
 
-def mark_duplicates(
-    lines: Sequence[Line],
-    kinds: list[str],
-    min_chars: int,
-    containment: float,
-    similarity: float,
-    shingle: int,
-) -> None:
-    """In place: a body line that repeats body before it is a duplicate. It repeats it when
-    its text is (nearly) all found there (`containment` of its character `shingle`-grams: a
-    copy split differently), or when it reads (nearly) like one earlier line (a difflib
-    `similarity` ratio: a copy with a few characters changed) -- and, either way, its figures
-    are the earlier text's: lines alike but for their numbers (1月份…增长5.2% / 2月份…增长6.1%)
-    are a list, not a copy. A short line repeating an earlier one right next to a copy goes
-    with it (the headings of a repeated block). The first occurrence is the one kept.
+def _indented(line: Line) -> bool:
+    return line.raw[:1].isspace()
 
-    >>> lines = [Line(1, '', '甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉。'), Line(2, '', '标题'),
-    ...          Line(3, '', '甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉！')]
-    >>> kinds = ['body', 'heading', 'body']
-    >>> mark_duplicates(lines, kinds, 10, 0.8, 0.85, 5); [str(kind) for kind in kinds]
-    ['body', 'heading', 'duplicate']
+
+def mark_wrapped_lines(
+    lines: Sequence[Line], shapes: Sequence[Shape], kinds: list[str | None]
+) -> frozenset[int]:
+    """In place: on a page whose paragraphs open with an indent, as a newspaper PDF's do, an
+    unindented line right under a paragraph's line (no blank line between) is the rest of that
+    paragraph, wrapped: both are body. Returns the indexes of the wrapped lines, which
+    `build_paragraphs` joins to the line above. A line under a finished sentence continues it
+    only when it stops mid-sentence too, with the next unindented line right under it.
+
+    >>> from transforms.lines import describe, split_lines
+    >>> text = '　　民生无小事。日前，某市公布了实事项|目，件件连着群众。|　　贵在实。|　　重在效。'
+    >>> lines = split_lines(text.replace('|', chr(10)))
+    >>> shapes = [describe(line, 60, 64, 8) for line in lines]
+    >>> kinds = [None, None, None, None]
+    >>> sorted(mark_wrapped_lines(lines, shapes, kinds)), [str(kind) for kind in kinds]
+    ([1], ['body', 'body', 'None', 'None'])
     """
-    seen: set[str] = set()
-    seen_figures: set[str] = set()
-    earlier: list[str] = []
-    holders: dict[str, list[int]] = {}  # shingle -> earlier lines that have it
-    for index, line in enumerate(lines):
-        text = _comparable(line.content)
-        if kinds[index] not in KEPT or len(text) < min_chars:
+    prose = [index for index, kind in enumerate(kinds) if kind is None and shapes[index].prose]
+    indented = sum(1 for index in prose if _indented(lines[index]))
+    if indented < 2 or 2 * indented < len(prose):
+        return frozenset()
+    wrapped: set[int] = set()
+    for index in range(1, len(lines)):
+        above, line, shape = lines[index - 1], lines[index], shapes[index]
+        if not (above.content and line.content) or _indented(line):
             continue
-        pieces = _shingles(text, shingle)
-        figures = _FIGURES.findall(text)
-        contained = len(pieces & seen) >= containment * len(pieces)
-        if (contained and seen_figures.issuperset(figures)) or _resembles(
-            text, pieces, figures, earlier, holders, similarity
-        ):
-            kinds[index] = LineKind.DUPLICATE
+        if kinds[index - 1] not in (None, LineKind.BODY) or kinds[index] is not None:
             continue
-        seen |= pieces
-        seen_figures.update(figures)
-        for piece in pieces:
-            holders.setdefault(piece, []).append(len(earlier))
-        earlier.append(text)
-    _mark_repeated_short_lines(lines, kinds, min_chars)
+        if not (_indented(above) or index - 1 in wrapped):
+            continue
+        if shape.numbered or shape.speaker or shape.bullet or shape.label:
+            continue
+        if ends_mid_sentence(above.content) or _wraps_on(lines, kinds, index):
+            wrapped.add(index)
+            kinds[index - 1] = kinds[index] = LineKind.BODY
+    return frozenset(wrapped)
 
 
-def _resembles(
-    text: str,
-    pieces: set[str],
-    figures: list[str],
-    earlier: Sequence[str],
-    holders: dict[str, list[int]],
-    similarity: float,
-) -> bool:
-    """Whether an earlier line with the same figures reads like `text`; only lines sharing
-    at least half of its shingles are compared (found through `holders`, not one by one)."""
-    shared = Counter(position for piece in pieces for position in holders.get(piece, ()))
-    for position, count in shared.most_common():
-        if count < len(pieces) / 2:
-            break
-        other = earlier[position]
-        if _FIGURES.findall(other) != figures:
-            continue
-        matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
-        if matcher.quick_ratio() >= similarity and matcher.ratio() >= similarity:
-            return True
-    return False
-
-
-def _mark_repeated_short_lines(lines: Sequence[Line], kinds: list[str], min_chars: int) -> None:
-    kept_or_copy = [i for i, kind in enumerate(kinds) if kind in (*KEPT, LineKind.DUPLICATE)]
-    first_seen: dict[str, int] = {}
-    for position, index in enumerate(kept_or_copy):
-        text = _comparable(lines[index].content)
-        if kinds[index] not in KEPT or len(text) >= min_chars:
-            continue
-        if text in first_seen and first_seen[text] < index:
-            neighbours = kept_or_copy[max(0, position - 1) : position + 2]
-            if any(kinds[other] == LineKind.DUPLICATE for other in neighbours):
-                kinds[index] = LineKind.DUPLICATE
-                continue
-        first_seen.setdefault(text, index)
+def _wraps_on(lines: Sequence[Line], kinds: Sequence[str | None], index: int) -> bool:
+    """Whether a line stops mid-sentence with an unindented line right under it: inside a
+    wrapped paragraph, where a caption or heading under a paragraph would not be."""
+    below = index + 1
+    return (
+        ends_mid_sentence(lines[index].content)
+        and below < len(lines)
+        and bool(lines[below].content)
+        and not _indented(lines[below])
+        and kinds[below] is None
+    )
 
 
 def _inline_heading(text: str) -> bool:
@@ -221,21 +177,26 @@ def _continues(previous: Paragraph, current: Paragraph, broken_min_chars: int) -
 
 
 def build_paragraphs(
-    lines: Sequence[Line], kinds: Sequence[str], broken_min_chars: int
+    lines: Sequence[Line],
+    kinds: Sequence[str],
+    broken_min_chars: int,
+    wrapped: frozenset[int] = frozenset(),
 ) -> BuiltParagraphs:
     """The body's paragraphs in order: lines split where paragraphs ran together, halves of a
-    paragraph cut mid-sentence joined (across any removed lines between them), and the
-    document marked truncated when a paragraph still stops mid-sentence."""
+    paragraph cut mid-sentence joined (across any removed lines between them), `wrapped` lines
+    (indexes) joined to the line above, and the document marked truncated when a paragraph
+    still stops mid-sentence."""
     built: list[Paragraph] = []
-    for line, kind in zip(lines, kinds, strict=True):
+    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         if kind == LineKind.HEADING:
             pieces = [Paragraph(line.content, heading=True)]
         elif kind == LineKind.BODY:
             pieces = split_run_together(line.content)
         else:
             continue
-        for piece in pieces:
-            if built and _continues(built[-1], piece, broken_min_chars):
+        for number, piece in enumerate(pieces):
+            joined = number == 0 and index in wrapped and built and not built[-1].heading
+            if joined or (built and _continues(built[-1], piece, broken_min_chars)):
                 built[-1] = Paragraph(built[-1].text + piece.text, heading=False)
             else:
                 built.append(piece)

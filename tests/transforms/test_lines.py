@@ -6,13 +6,14 @@ taken from the seed pages, so that the tests say what a rule is for, not what a 
 
 import pytest
 
+from transforms.captions import settle_short_lines
 from transforms.lines import (
     Line,
+    Shape,
     describe,
     ends_mid_sentence,
     ends_sentence,
     matching_rule,
-    settle_short_lines,
     split_lines,
 )
 
@@ -66,6 +67,28 @@ def kind_of(text: str) -> str | None:
         ("开栏语：", "column_intro"),
         ("|", "separator"),
         ("--------------------------------------------------------", "separator"),
+        # a mobile page's app chrome
+        ("打开APP", "nav"),
+        ("打开某某新闻APP阅读全文", "nav"),
+        ("下载客户端查看更多", "nav"),
+        ("展开全文", "nav"),
+        ("关注", "nav"),
+        ("返回新闻公报", "nav"),
+        ("< 上一张　　下一张 >　　【返回列表】", "nav"),
+        # a reprint's print headline, an end mark without brackets
+        ("原标题：某某小区加装电梯破解上下楼难题", "title_repeat"),
+        ("完", "separator"),
+        # credits: any medium before 记者, photographers, designers, the paper's commentator
+        ("（某某新闻记者 韩某 孟某）", "byline"),
+        ("融媒体记者 骆某某 实习生 贺某", "byline"),
+        ("摄影：宋某", "byline"),
+        ("撰稿：金某　摄影：薛某　审核：何某", "byline"),
+        ("责任编辑：伍某　　版式设计：蓝某", "byline"),
+        ("本报评论员", "byline"),
+        # the footer's policies and friendly links
+        ("友情链接：", "footer"),
+        ("2023 | 重要告示 | 私隐政策 | 版权告示", "footer"),
+        ("相关图集", "sidebar"),
     ],
 )
 def test_furniture_lines_are_named_by_the_tables(text: str, kind: str) -> None:
@@ -82,6 +105,9 @@ def test_furniture_lines_are_named_by_the_tables(text: str, kind: str) -> None:
         "突出理论学习",
         "一、坚持规划引领",
         "联系人：某某某，联系电话：0000-1234567。",
+        "组图：某乡千亩油菜花开 游客踏青赏春忙",  # a gallery's headline, not a caption
+        "返回家乡创业的年轻人",  # 返回 as a word, not a link back
+        "记者在现场看到，施工人员正在紧张作业。",
     ],
 )
 def test_body_lines_match_no_furniture_rule(text: str) -> None:
@@ -184,3 +210,27 @@ def test_without_clear_headings_a_line_describing_the_paragraph_before_is_a_capt
         "竹编技艺在当地已有数百年历史，如今成了群众增收的好门路。"
     )
     assert kinds == ["body", "caption", "body"]
+
+
+def test_shapes_name_a_gallery_counter_a_bracketed_label_and_caption_words() -> None:
+    def shape(text: str) -> Shape:
+        return describe(Line(1, text, text), 60, 64, 8)
+
+    assert shape("3/6").picture_counter and shape("【2/6】").picture_counter
+    assert not shape("2023/6").picture_counter
+    assert shape("【法官说法】").label and not shape("法官说法").label
+    assert shape("论坛现场").photo_words and not shape("现场教学见实效").photo_words
+    assert shape("某某新闻客户端").site_name
+
+
+def test_a_bracketed_label_is_a_heading_and_a_scene_line_a_caption_even_when_it_leads() -> None:
+    text = (
+        "　　开幕式上，学院负责人致辞，希望同学们珍惜交流机会。|论坛现场|"
+        "　　论坛分为口头报告和墙报展示两个环节，评审专家逐一点评。|【法官说法】|"
+        "　　承办法官表示，劳动者遇到欠薪问题时，应注意保存证据，说法明白。"
+    )
+    lines = split_lines(text.replace("|", "\n"))
+    shapes = [describe(line, 60, 64, 8) for line in lines]
+    kinds: list[str | None] = [None] * len(lines)
+    settle_short_lines(kinds, shapes, lines)
+    assert [str(kind) for kind in kinds] == ["body", "caption", "body", "heading", "body"]

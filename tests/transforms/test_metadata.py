@@ -146,3 +146,45 @@ def test_a_page_that_says_nothing_gets_nothing() -> None:
     metadata = extract_metadata(lines, ["body", "body"])
     assert metadata.published_date is None and metadata.source is None
     assert metadata.author is None and metadata.title is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023年5月11日（星期四） 香港时间16时38分", "2023-05-11T16:38:00+08:00"),
+        ("2022年10月12日 星期三 10:20", "2022-10-12T10:20:00+08:00"),
+        ("北京时间2024年1月18日 12时46分", "2024-01-18T12:46:00+08:00"),
+        ("2019.03.16 10:12　来源：某某晚报", "2019-03-16T10:12:00+08:00"),
+    ],
+)
+def test_a_time_after_the_weekday_or_a_clocks_name(text: str, expected: str) -> None:
+    _, published_at = parse_date(text)
+    assert published_at is not None and published_at.isoformat() == expected
+
+
+def test_every_writer_of_two_bylines_is_an_author_once() -> None:
+    lines = split_lines("记者 骆某某\n正文。\n融媒体记者 骆某某 实习生 贺某\n责任编辑：唐某")
+    metadata = extract_metadata(lines, ["byline", "body", "byline", "byline"])
+    assert metadata.author == "骆某某 贺某"
+
+
+def test_a_mediums_name_alone_on_its_line_is_not_the_source() -> None:
+    lines = split_lines("某某新闻客户端\n2024-01-18 12:46")
+    assert extract_metadata(lines, ["dateline", "dateline"]).source is None
+    assert masthead_source("某某日报　　2022年6月30日　星期四") == "某某日报"
+
+
+@pytest.mark.parametrize(
+    ("text", "author"),
+    [
+        ("（某某新闻记者 韩某 孟某）", "韩某 孟某"),
+        ("撰稿：金某　摄影：薛某　审核：何某", "金某"),
+    ],
+)
+def test_authors_named_by_any_medium_or_as_writers(text: str, author: str) -> None:
+    assert extract_author(text) == author
+
+
+def test_the_papers_commentator_and_a_photographer_are_no_authors() -> None:
+    assert extract_author("本报评论员") is None
+    assert extract_author("摄影：程某") is None

@@ -1,10 +1,14 @@
 """Paragraph repair, within-document duplicates and a notice's closing lines."""
 
+import re
+import unicodedata
+
+from transforms.duplicates import comparable_text, mark_duplicates
 from transforms.lines import describe, split_lines
 from transforms.paragraphs import (
     build_paragraphs,
     keep_signatures,
-    mark_duplicates,
+    mark_wrapped_lines,
     split_run_together,
 )
 
@@ -144,3 +148,47 @@ def test_a_notices_issuer_and_date_are_body_but_a_header_date_is_not() -> None:
     assert [str(kind) for kind in kinds] == [
         "title", "dateline", "None", "None", "body", "body", "body", "body"
     ]  # fmt: skip
+
+
+def test_a_pdfs_wrapped_lines_are_joined_into_their_paragraphs() -> None:
+    text = (
+        "　　民生无小事。日前，某市公布今年20项民生实事项\n"
+        "目，从老旧小区改造到社区食堂建设，件件连着群众。\n"
+        "　　办实事，贵在实。件件都要落到具体的楼栋和家庭。\n"
+        "只有沉下身子摸清底数，才能避免“政府\n"
+        "干、群众看”，让每一项实事都办到群众心坎上。\n"
+        "　　民之所盼，政之所向。"
+    )
+    lines = split_lines(text)
+    shapes = [describe(line, 60, 64, 8) for line in lines]
+    kinds: list[str | None] = [None] * len(lines)
+    wrapped = mark_wrapped_lines(lines, shapes, kinds)
+    assert sorted(wrapped) == [1, 3, 4]
+    built = build_paragraphs(lines, [kind or "body" for kind in kinds], 30, wrapped)
+    assert [paragraph.text for paragraph in built.paragraphs] == [
+        "民生无小事。日前，某市公布今年20项民生实事项目，从老旧小区改造到社区食堂建设，件件连着群众。",
+        "办实事，贵在实。件件都要落到具体的楼栋和家庭。只有沉下身子摸清底数，才能避免“政府"
+        "干、群众看”，让每一项实事都办到群众心坎上。",
+        "民之所盼，政之所向。",
+    ]
+
+
+def test_an_unindented_caption_under_an_indented_paragraph_is_not_joined() -> None:
+    text = "　　游客在花田中赏花拍照。\n游客在花田中赏花\n　　近年来，该乡连续举办文化旅游节。"
+    lines = split_lines(text)
+    shapes = [describe(line, 60, 64, 8) for line in lines]
+    kinds: list[str | None] = [None] * len(lines)
+    assert mark_wrapped_lines(lines, shapes, kinds) == frozenset()
+    assert kinds == [None, None, None]
+
+
+def test_a_page_without_paragraph_indents_has_no_wrapped_lines() -> None:
+    lines = split_lines("第一段没有缩进，在这里断\n开了一行。\n第二段也没有缩进。")
+    shapes = [describe(line, 60, 64, 8) for line in lines]
+    assert mark_wrapped_lines(lines, shapes, [None, None, None]) == frozenset()
+
+
+def test_comparable_text_equals_nfkc_then_dropping_punctuation() -> None:
+    text = "".join(map(chr, range(0x20, 0x3100))) + "１２月，“ＡＢ”㎡①…ｶﾞ\u3000"
+    expected = re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text))
+    assert comparable_text(text) == expected

@@ -219,3 +219,93 @@ def test_the_result_is_deterministic_and_the_configuration_is_used() -> None:
     assert extract_structure(PORTAL) == extract_structure(PORTAL)
     strict = StructureConfig(title_min_chars=20)
     assert extract_structure(PORTAL, strict).metadata.title is None
+
+
+GALLERY = """某某新闻网
+首页 | 新闻 | 图片 | 视频 | 专题
+
+组图：某乡千亩油菜花开 游客踏青赏春忙
+2019.03.16 10:12　来源：某某晚报
+摄影：程某
+
+　　连日来，随着气温回升，某乡千余亩油菜花竞相绽放，吸引了大批游客前来踏青赏花。
+　　近年来，该乡依托油菜花海连续举办文化旅游节，带动周边农户增收。
+
+1/3
+航拍镜头下，层层叠叠的油菜花田与村庄交织，勾勒出一幅田园画卷。某某晚报记者 程某 摄
+2/3
+几名小朋友在花田间的木栈道上奔跑嬉戏。
+3/3
+蜂农在花田边查看蜂箱。花期正是采蜜的好时节，今年他家的蜜蜂预计可产蜜600多公斤。
+
+< 上一张　　下一张 >　　【返回列表】
+相关图集
+组图：某镇樱花绽放春意浓
+版权所有 某某新闻网"""
+
+
+def test_a_gallerys_captions_follow_its_picture_counters() -> None:
+    result = extract_structure(GALLERY)
+    assert_every_line_accounted_for(GALLERY, result)
+    kinds = kinds_by_text(GALLERY, result)
+    assert result.metadata.title == "组图：某乡千亩油菜花开 游客踏青赏春忙"
+    assert kinds["摄影：程某"] == "byline" and result.metadata.author is None
+    assert kinds["几名小朋友在花田间的木栈道上奔跑嬉戏。"] == "caption"
+    assert kinds["2/3"] == "nav" and kinds["组图：某镇樱花绽放春意浓"] == "sidebar"
+    assert len(result.paragraphs) == 2
+
+
+APP_PAGE = """某某新闻
+打开APP
+
+某某大桥主塔封顶 预计明年底通车
+
+某某新闻客户端
+2024-01-18 12:46
+关注
+
+　　某某新闻客户端消息，1月18日上午，某某大桥主塔顺利封顶，大桥建设进入关键阶段。
+展开全文
+　　大桥全长11.6公里，建成后市区至海岛的车程将缩短至20分钟。
+（某某记者 韩某 孟某）
+打开APP阅读更多精彩内容"""
+
+
+def test_a_mobile_pages_app_chrome_and_account_line() -> None:
+    result = extract_structure(APP_PAGE)
+    assert_every_line_accounted_for(APP_PAGE, result)
+    kinds = kinds_by_text(APP_PAGE, result)
+    assert result.metadata.title == "某某大桥主塔封顶 预计明年底通车"
+    assert kinds["某某新闻客户端"] == "dateline" and result.metadata.source is None
+    assert {kinds[line] for line in ("打开APP", "关注", "展开全文", "打开APP阅读更多精彩内容")} == {
+        "nav"
+    }
+    assert result.metadata.author == "韩某 孟某"
+    assert result.metadata.published_at == datetime.datetime(2024, 1, 18, 12, 46, tzinfo=CHINA_TIME)
+    assert len(result.paragraphs) == 2
+
+
+COMPANY_PAGE = """某某能源集团有限公司
+网站首页 集团概况 新闻中心 企业动态 党建工作 联系我们
+新闻中心 > 企业动态
+
+某地：集团首座智慧电站并网发电
+点击数：842
+
+　　近日，由集团投资建设的智慧电站顺利并网发电，标志着集团在新能源领域迈出了新步伐。
+　　集团相关负责人表示，下一步将加快推进分布式光伏和储能项目布局。
+
+友情链接：
+某某市人民政府  某某省能源局
+版权所有 某某能源集团有限公司"""
+
+
+def test_a_company_name_over_its_menu_is_no_title_and_a_footer_row_stays_footer() -> None:
+    result = extract_structure(COMPANY_PAGE)
+    assert_every_line_accounted_for(COMPANY_PAGE, result)
+    kinds = kinds_by_text(COMPANY_PAGE, result)
+    assert kinds["某某能源集团有限公司"] == "nav"
+    assert kinds["网站首页 集团概况 新闻中心 企业动态 党建工作 联系我们"] == "nav"
+    assert result.metadata.title == "某地：集团首座智慧电站并网发电"  # a 地名： headline
+    assert kinds["某某市人民政府  某某省能源局"] == "footer"
+    assert result.metadata.published_at is None

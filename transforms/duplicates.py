@@ -1,0 +1,144 @@
+"""Repeated copies of the body within one page: a page dump may carry the whole body twice (the
+second copy after a repeated title, perhaps with its punctuation changed) or repeat a block of
+paragraphs. The first copy is the body; the later ones are marked `duplicate`."""
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from transforms.lines import Line
+from transforms.paragraphs import KEPT
+from transforms.records import LineKind
+
+_FIGURES = re.compile(r"\d+")
+_NOT_WORD = re.compile(r"[\W_]+")
+# Characters NFKC most often changes in Chinese pages (full-width punctuation, ideographic
+# space, NBSP, ellipsis). Replacing each by its compatibility decomposition first leaves NFKC's
+# result unchanged and most lines already normalised, so the quick check spares the full
+# normalisation (several times faster on a page of full-width punctuation).
+_DECOMPOSED_BLOCKS = ((0x00A0, 0x0100), (0x2000, 0x2070), (0x3000, 0x3040), (0xFE30, 0xFE70),
+                      (0xFF00, 0xFFF0))  # fmt: skip
+
+
+@cache
+def _decompositions() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern finding the blocks' decomposable characters, and their decompositions."""
+    table = {}
+    for first, last in _DECOMPOSED_BLOCKS:
+        for character in map(chr, range(first, last)):
+            decomposed = unicodedata.normalize("NFKD", character)
+            if decomposed != character:
+                table[character] = decomposed
+    return re.compile("[" + "".join(map(re.escape, table)) + "]"), table
+
+
+def comparable_text(text: str) -> str:
+    """The letters, digits and Han characters of a text, NFKC-normalised.
+
+    >>> comparable_text('１２月，“ＡＢ”计划…完成！')
+    '12月AB计划完成'
+    """
+    pattern, table = _decompositions()
+    text = pattern.sub(lambda match: table[match[0]], text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _NOT_WORD.sub("", text)
+
+
+def _shingles(text: str, size: int) -> set[str]:
+    return {text[start : start + size] for start in range(max(1, len(text) - size + 1))}
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A body line kept so far, as the duplicate test compares it."""
+
+    text: str
+    shingles: set[str]
+    figures: list[str]
+
+
+def mark_duplicates(
+    lines: Sequence[Line],
+    kinds: list[str],
+    min_chars: int,
+    containment: float,
+    similarity: float,
+    shingle: int,
+) -> None:
+    """In place: a body line that repeats body before it is a duplicate. It repeats it when
+    its text is (nearly) all found there (`containment` of its character `shingle`-grams: a
+    copy split differently), or when it reads (nearly) like one earlier line (a difflib
+    `similarity` ratio: a copy with a few characters changed) -- and, either way, its figures
+    are the earlier text's: lines alike but for their numbers (1月份…增长5.2% / 2月份…增长6.1%)
+    are a list, not a copy. A short line repeating an earlier one right next to a copy goes
+    with it (the headings of a repeated block). The first occurrence is the one kept.
+
+    Each line is normalised once, and only earlier lines sharing at least half of a line's
+    shingles are compared with it: a line sharing fewer with all the earlier body together
+    is compared with none.
+
+    >>> lines = [Line(1, '', '甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉。'), Line(2, '', '标题'),
+    ...          Line(3, '', '甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉！')]
+    >>> kinds = ['body', 'heading', 'body']
+    >>> mark_duplicates(lines, kinds, 10, 0.8, 0.85, 5); [str(kind) for kind in kinds]
+    ['body', 'heading', 'duplicate']
+    """
+    texts: dict[int, str] = {}  # the comparable text of every body line
+    seen: set[str] = set()
+    seen_figures: set[str] = set()
+    earlier: list[_Seen] = []
+    for index, line in enumerate(lines):
+        if kinds[index] not in KEPT:
+            continue
+        text = texts[index] = comparable_text(line.content)
+        if len(text) < min_chars:
+            continue
+        pieces = _shingles(text, shingle)
+        figures = _FIGURES.findall(text)
+        shared = len(pieces & seen)
+        contained = shared >= containment * len(pieces) and seen_figures.issuperset(figures)
+        if contained or (
+            2 * shared >= len(pieces) and _resembles(text, pieces, figures, earlier, similarity)
+        ):
+            kinds[index] = LineKind.DUPLICATE
+            continue
+        seen |= pieces
+        seen_figures.update(figures)
+        earlier.append(_Seen(text, pieces, figures))
+    _mark_repeated_short_lines(texts, kinds, min_chars)
+
+
+def _resembles(
+    text: str, pieces: set[str], figures: list[str], earlier: Sequence[_Seen], similarity: float
+) -> bool:
+    """Whether an earlier line sharing at least half of `text`'s shingles, with the same
+    figures, reads like it (difflib's cheap upper bounds first)."""
+    for other in earlier:
+        if 2 * len(pieces & other.shingles) < len(pieces) or other.figures != figures:
+            continue
+        matcher = difflib.SequenceMatcher(None, text, other.text, autojunk=False)
+        if (
+            matcher.real_quick_ratio() >= similarity
+            and matcher.quick_ratio() >= similarity
+            and matcher.ratio() >= similarity
+        ):
+            return True
+    return False
+
+
+def _mark_repeated_short_lines(texts: dict[int, str], kinds: list[str], min_chars: int) -> None:
+    kept_or_copy = [i for i, kind in enumerate(kinds) if kind in (*KEPT, LineKind.DUPLICATE)]
+    first_seen: dict[str, int] = {}
+    for position, index in enumerate(kept_or_copy):
+        if kinds[index] not in KEPT or len(text := texts[index]) >= min_chars:
+            continue
+        if text in first_seen and first_seen[text] < index:
+            neighbours = kept_or_copy[max(0, position - 1) : position + 2]
+            if any(kinds[other] == LineKind.DUPLICATE for other in neighbours):
+                kinds[index] = LineKind.DUPLICATE
+                continue
+        first_seen.setdefault(text, index)

@@ -1,0 +1,125 @@
+"""The article's head: its title, subtitle (or kicker), the title repeated further down the page,
+and a column's standing introduction before it; the site's lines above the title are nav."""
+
+from transforms.boilerplate import normalize_line
+from transforms.lines import opens_subtitle
+from transforms.page import HEADER_KINDS, Page
+from transforms.records import LineKind
+
+
+def _find_title(page: Page, title_min_chars: int) -> int | None:
+    """The first headline-like line before any prose that is not a site's name (named like
+    one, or followed by the site's menus), or a headline after prose that an article head
+    follows (a dateline, byline or continuation mark, perhaps after a subtitle)."""
+    seen_prose = False
+    for index in range(len(page.lines)):
+        if page.open_prose(index):
+            seen_prose = True
+        if not page.headline(index, title_min_chars, labelled=not seen_prose):
+            continue
+        after = page.following(index, limit=3)
+        if not seen_prose:
+            site_name = page.shapes[index].site_name or (
+                bool(after) and page.kinds[after[0]] == LineKind.NAV
+            )
+            if not site_name:
+                return index
+            continue
+        header = [i for i in after if page.kinds[i] in HEADER_KINDS]
+        if header and not any(page.open_prose(i) for i in after if i < header[0]):
+            return index
+    return None
+
+
+def mark_head(page: Page, title_min_chars: int) -> int | None:
+    """Title, subtitle, the title repeated (whole, or split over lines), and the menus and
+    channel labels above the title. Of two headlines in a row, the first is the title and
+    the second its subtitle, unless only the second is repeated further down the page (a
+    newspaper's kicker stands above its title). Returns the title's index."""
+    title = _find_title(page, title_min_chars)
+    if title is None:
+        return None
+    subtitle = None
+    after = page.following(title, limit=2)
+    if after and page.headline(after[0], title_min_chars) and not page.shapes[after[0]].site_name:
+        rest = after[1:]
+        header = not rest or page.kinds[rest[0]] in HEADER_KINDS
+        # Right before the prose, a headline is the subtitle, unless more sections follow
+        # under headlines of their own: then it is the first section's heading.
+        lead = bool(rest) and page.open_prose(rest[0]) and not _section_headings(page, rest[0])
+        if opens_subtitle(page.lines[after[0]].content) or header or lead:
+            subtitle = after[0]
+    if subtitle is not None and not _repeats(page, title) and _repeats(page, subtitle):
+        title, subtitle = subtitle, title
+    page.kinds[title] = LineKind.TITLE
+    if subtitle is not None:
+        page.kinds[subtitle] = LineKind.SUBTITLE
+    for index in range(min(title, subtitle if subtitle is not None else title)):
+        if page.kinds[index] is None and page.shapes[index].short:
+            page.kinds[index] = LineKind.NAV
+    for heading in (title, subtitle):
+        for run in _repeats(page, heading) if heading is not None else []:
+            for member in run:
+                page.kinds[member] = LineKind.TITLE_REPEAT
+    # Under the headline, a medium's own name (某某新闻客户端 over the date) says who
+    # published the article: the first line of its publication information.
+    for index in range(title + 1, len(page.lines)):
+        if page.open_prose(index):
+            break
+        if page.kinds[index] is None and page.shapes[index].site_name:
+            page.kinds[index] = LineKind.DATELINE
+    return title
+
+
+def _section_headings(page: Page, start: int) -> bool:
+    """Whether an open short line after `start` stands right before prose, as headings do."""
+    for index in range(start, len(page.lines)):
+        if page.kinds[index] is None and page.shapes[index].short:
+            after = page.following(index, limit=1)
+            if after and page.open_prose(after[0]):
+                return True
+    return False
+
+
+def _repeats(page: Page, heading: int) -> list[list[int]]:
+    """Later runs of open short lines that spell the heading's text again."""
+    wanted = normalize_line(page.lines[heading].content)
+    runs: list[list[int]] = []
+    index = heading + 1
+    while index < len(page.lines):
+        run, joined = [], ""
+        for later in range(index, len(page.lines)):
+            if page.kinds[later] == "":
+                continue
+            if page.kinds[later] is not None or not page.shapes[later].short:
+                break
+            joined += normalize_line(page.lines[later].content)
+            if not wanted.startswith(joined):
+                break
+            run.append(later)
+            if joined == wanted:
+                runs.append(run)
+                break
+        index = runs[-1][-1] + 1 if runs and runs[-1] is run else index + 1
+    return runs
+
+
+def mark_column_intro(page: Page, title: int | None, max_share: float) -> None:
+    """A column's standing introduction: the prose after an 开栏语/编者按 mark, and the prose
+    between the page's title and the article's own head (its repeated title)."""
+    kinds = page.kinds
+    for index, kind in enumerate(list(kinds)):
+        if kind == LineKind.COLUMN_INTRO and page.lines[index].size <= 8:
+            for later in page.following(index, limit=3):
+                if not page.open_prose(later):
+                    break
+                kinds[later] = LineKind.COLUMN_INTRO
+    repeats = [i for i, kind in enumerate(kinds) if kind == LineKind.TITLE_REPEAT]
+    if not repeats:
+        return
+    start = 0 if title is None else title + 1
+    before = [i for i in range(start, repeats[0]) if page.open_prose(i)]
+    prose_chars = sum(page.lines[i].size for i in range(len(kinds)) if page.open_prose(i))
+    if sum(page.lines[i].size for i in before) <= max_share * prose_chars:
+        for index in before:
+            kinds[index] = LineKind.COLUMN_INTRO

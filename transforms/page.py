@@ -1,0 +1,50 @@
+"""A page as the structure stage works on it: its lines, their shapes, and the kinds settled
+so far, each step of transforms.structure settling only the lines the steps before it left
+open (kind None; blank lines have kind '')."""
+
+from transforms.lines import Line, Shape
+from transforms.records import LineKind
+
+# The lines of an article's head under its title: publication information and page marks.
+HEADER_KINDS = (LineKind.DATELINE, LineKind.BYLINE, LineKind.CONTINUATION)
+
+
+class Page:
+    """The lines, their shapes and the kinds settled so far (None: still open)."""
+
+    def __init__(self, lines: list[Line], shapes: list[Shape]) -> None:
+        self.lines, self.shapes = lines, shapes
+        self.kinds: list[str | None] = [
+            "" if not line.content else _own_kind(shape)
+            for line, shape in zip(lines, shapes, strict=True)
+        ]
+
+    def open_prose(self, index: int) -> bool:
+        return self.kinds[index] is None and self.shapes[index].prose
+
+    def headline(self, index: int, min_chars: int, labelled: bool = False) -> bool:
+        """A line that may be a title or subtitle (at least `min_chars` long); `labelled`
+        ones too (地名：标题, 组图：标题), which elsewhere read as a speaker's turn."""
+        shape, size = self.shapes[index], self.lines[index].size
+        return (
+            self.kinds[index] is None
+            and shape.short
+            and size >= min_chars
+            and not (shape.numbered or shape.link_list or shape.bullet)
+            and (labelled or not shape.speaker)
+        )
+
+    def following(self, index: int, limit: int = 4) -> list[int]:
+        """The next non-blank, non-separator lines."""
+        found = []
+        for later in range(index + 1, len(self.lines)):
+            if self.kinds[later] not in ("", LineKind.SEPARATOR):
+                found.append(later)
+                if len(found) == limit:
+                    break
+        return found
+
+
+def _own_kind(shape: Shape) -> str | None:
+    """What a line is by itself: its table rule's kind, or nav for a list of links."""
+    return shape.pattern_kind or (LineKind.NAV if shape.link_list else None)
