@@ -26,18 +26,19 @@ def settle_short_lines(
 
     A heading introduces what follows it, so it sits right before prose: a short line followed
     by another short line (the heading of the next section), or by nothing of the body at all,
-    describes a picture instead. Between two paragraphs, a heading shares its words with the
-    paragraph it introduces, a caption with the paragraph its picture illustrates, the one
-    before it. A bracketed label (【法官说法】) is a heading; so is a line that clearly
-    introduces what follows (`CLEAR_HEADING` more of its Han characters found after than
-    before) unless it holds words only captions use (某某现场). Otherwise a line in scene
-    words (正在…) is a caption; in an article whose sections are numbered, so is an unnumbered
-    line; in one with a series of unnumbered headings (one of them clear) it is a heading;
-    elsewhere, a line closer to the paragraph before it is a caption. Lines already settled
-    keep their kind.
+    describes a picture instead; one right before a numbered list or section introduces it.
+    Between two paragraphs, a heading shares its words with the paragraph it introduces, a
+    caption with the paragraph its picture illustrates, the one before it. A bracketed label
+    (【法官说法】) is a heading; so is a line that clearly introduces what follows
+    (`CLEAR_HEADING` more of its Han characters found after than before) unless it holds
+    words only captions use (某某现场). Otherwise a line in scene words (正在…) is a caption;
+    in an article whose sections are numbered, so is an unnumbered line; in one with a series
+    of unnumbered headings (one of them clear) it is a heading; elsewhere, a line closer to
+    the paragraph before it is a caption. Lines already settled keep their kind.
     """
     open_lines = [index for index, kind in enumerate(kinds) if kind is None]
-    numbered_sections = sum(1 for index in open_lines if shapes[index].numbered) >= 2
+    # Numbered headings, not a numbered list of sentences (1.所有刷单都是诈骗！…).
+    numbered_sections = sum(1 for i in open_lines if shapes[i].numbered and shapes[i].short) >= 2
     between: dict[int, float] = {}  # how much more a line shares with what follows
     for index in open_lines:
         shape = shapes[index]
@@ -48,6 +49,8 @@ def settle_short_lines(
             kinds[index] = LineKind.HEADING if shape.numbered else LineKind.BODY
         elif following is None or (shapes[following].short and not shapes[following].speaker):
             kinds[index] = LineKind.CAPTION
+        elif shapes[following].numbered and not (shape.scene or shape.photo_words):
+            kinds[index] = LineKind.HEADING  # it introduces a numbered list: 警示：1.… 2.…
         else:
             before = _previous_body(kinds, shapes, index)
             before_text = lines[before].content if before is not None else ""

@@ -20,6 +20,20 @@ def mark_gallery_captions(page: Page) -> None:
                 page.kinds[after[0]] = LineKind.CAPTION
 
 
+def mark_credited_captions(page: Page, caption_max_chars: int) -> None:
+    """A photo's credit alone on its line (记者 某某 摄) closes that photo's caption: the line
+    right above it (no blank line between), when it is no longer than a caption and holds at
+    most one sentence, is the caption, even indented like the article's paragraphs."""
+    for index, shape in enumerate(page.shapes):
+        if not (shape.photo_credit and index and page.kinds[index - 1] is None):
+            continue
+        above, above_shape = page.lines[index - 1], page.shapes[index - 1]
+        sentences = sum(above.content.count(mark) for mark in "。！？!?")
+        listed = above_shape.numbered or above_shape.speaker or above_shape.bullet
+        if above.size <= caption_max_chars and sentences <= 1 and not listed:
+            page.kinds[index - 1] = LineKind.CAPTION
+
+
 def mark_footer_rows(page: Page) -> None:
     """A short line inside the site footer (under a footer line, over another or at the
     page's end) is the footer's: the row of sites under 友情链接, a second address line."""
@@ -53,6 +67,23 @@ def mark_menus(page: Page, item_max_chars: int) -> None:
             for member in run:
                 page.kinds[member] = LineKind.NAV
         run = []
+
+
+def mark_link_labels(page: Page, item_max_chars: int) -> None:
+    """A menu-sized label ending in a colon right over links (附件： over the files to
+    download) is the links' own label, when every line under it up to a blank line is a link."""
+    for index, line in enumerate(page.lines):
+        if page.kinds[index] is not None or line.size > item_max_chars:
+            continue
+        if not line.content.endswith(("：", ":")):
+            continue
+        block = []
+        for later in range(index + 1, len(page.lines)):
+            if page.kinds[later] == "":
+                break
+            block.append(later)
+        if block and all(page.kinds[later] == LineKind.NAV for later in block):
+            page.kinds[index] = LineKind.NAV
 
 
 def mark_sidebars(page: Page) -> None:

@@ -64,6 +64,7 @@ class Shape:
     scene: bool  # words that describe a photo's scene
     photo_words: bool  # words only a caption uses (某某现场, 合影): a caption even before prose
     picture_counter: bool  # a gallery's 1/6: the next line is that picture's caption
+    photo_credit: bool  # a photo's credit alone (记者 某某 摄): the line above is its caption
     label: bool  # a bracketed label standing alone (【法官说法】): a section's, not a photo's
     table_row: bool  # cells separated by tabs
 
@@ -199,6 +200,7 @@ def describe(
         scene=bool(shapes["scene"].search(content)),
         photo_words=bool(shapes["photo_words"].search(content)),
         picture_counter=bool(shapes["picture_counter"].match(content)),
+        photo_credit=bool(shapes["photo_credit"].match(content)),
         label=bool(shapes["label"].match(content)),
         table_row=content.count("\t") >= 1,
     )

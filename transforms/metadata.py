@@ -164,7 +164,7 @@ def extract_author(text: str) -> str | None:
     label = table.author_label.search(text)
     if not label:
         return None
-    rest = text[label.end() :].lstrip(" :：/|｜　")
+    rest = text[label.end() :].lstrip(" :：/|｜丨　")
     end = table.author_end.search(rest)
     names = _names(rest[: end.start()] if end else rest)
     return table.author_separator.join(names) if names else None

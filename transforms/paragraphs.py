@@ -21,6 +21,7 @@ _BOUNDARY = re.compile(r"(?<=[。！？!?…])\s+|(?<=[。！？!?…][”’」
 # A short run of Han text, with no clause punctuation, can be a paragraph's inline heading.
 _INLINE_HEADING = re.compile(r"^[^\d，。,.;；:：!！?？、]{4,24}$")
 _MIN_PARAGRAPH_CHARS = 10
+_TABLE_CELL = "\t"  # a flattened table's cells are tab-separated, one row a line
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def mark_wrapped_lines(
             continue
         if not (_indented(above) or index - 1 in wrapped):
             continue
-        if shape.numbered or shape.speaker or shape.bullet or shape.label:
+        if shape.numbered or shape.speaker or shape.bullet or shape.label or shape.table_row:
             continue
         if ends_mid_sentence(above.content) or _wraps_on(lines, kinds, index):
             wrapped.add(index)
@@ -170,6 +171,8 @@ def _continues(previous: Paragraph, current: Paragraph, broken_min_chars: int) -
     """Whether `current` is the rest of `previous`, cut by a page or column break."""
     if previous.heading or current.heading or len(previous.text) < broken_min_chars:
         return False
+    if _TABLE_CELL in previous.text or _TABLE_CELL in current.text:
+        return False  # a table's row ends where its last cell does, sentence or not
     shapes = tables().shapes
     if shapes["speaker_turn"].match(current.text) or shapes["numbered_heading"].match(current.text):
         return False
@@ -190,6 +193,8 @@ def build_paragraphs(
     for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         if kind == LineKind.HEADING:
             pieces = [Paragraph(line.content, heading=True)]
+        elif kind == LineKind.BODY and _TABLE_CELL in line.content:
+            pieces = [Paragraph(line.content, heading=False)]  # a table's row, kept whole
         elif kind == LineKind.BODY:
             pieces = split_run_together(line.content)
         else:
@@ -202,6 +207,7 @@ def build_paragraphs(
                 built.append(piece)
     truncated = any(
         not paragraph.heading
+        and _TABLE_CELL not in paragraph.text
         and len(paragraph.text) >= broken_min_chars
         and ends_mid_sentence(paragraph.text)
         for paragraph in built

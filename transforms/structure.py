@@ -19,8 +19,10 @@ from transforms.boilerplate import mark_recurring
 from transforms.captions import settle_short_lines
 from transforms.duplicates import mark_duplicates
 from transforms.furniture import (
+    mark_credited_captions,
     mark_footer_rows,
     mark_gallery_captions,
+    mark_link_labels,
     mark_menus,
     mark_sidebars,
 )
@@ -48,6 +50,7 @@ class StructureConfig:
     title_min_chars: int = 5
     title_max_chars: int = 64
     nav_item_max_chars: int = 8  # menu items, one a line or several on one
+    caption_max_chars: int = 40  # a line above a lone photo credit: its caption up to this
     column_intro_max_share: float = 0.4  # of the prose, before a repeated title
     duplicate_min_chars: int = 20
     duplicate_containment: float = 0.8  # share of a line's 5-grams found earlier in the body
@@ -88,8 +91,10 @@ def extract_structure(
     )
     mark_sidebars(page)
     mark_gallery_captions(page)
+    mark_credited_captions(page, config.caption_max_chars)
     mark_footer_rows(page)
     mark_menus(page, config.nav_item_max_chars)
+    mark_link_labels(page, config.nav_item_max_chars)
     title = mark_head(page, config.title_min_chars)
     mark_column_intro(page, title, config.column_intro_max_share)
     keep_signatures(lines, shapes, page.kinds)

@@ -89,6 +89,22 @@ def kind_of(text: str) -> str | None:
         ("友情链接：", "footer"),
         ("2023 | 重要告示 | 私隐政策 | 版权告示", "footer"),
         ("相关图集", "sidebar"),
+        # several paging links on one row, page numbers among them
+        ("上一篇　　下一篇", "nav"),
+        ("1　2　下一页　尾页", "nav"),
+        ("首页　上一页　1　2　3", "nav"),
+        ("阅读原文", "nav"),
+        # an info table's labels spread by spaces, a bare read count
+        ("标　　题：\t某某县关于开展安全检查的通知", "dateline"),
+        ("文　　号：\t某政发〔2022〕3号\t发布日期：\t2022年08月17日", "dateline"),
+        ("阅读 2.1万", "dateline"),
+        # a guest's card, a platform's recommendations
+        ("【嘉宾名片】", "sidebar"),
+        ("喜欢此内容的人还喜欢", "sidebar"),
+        # credits written with 丨, a page's editor
+        ("记者丨某某某 某某", "byline"),
+        ("监制丨某某", "byline"),
+        ("本版责编：某某　美术编辑：某某", "byline"),
     ],
 )
 def test_furniture_lines_are_named_by_the_tables(text: str, kind: str) -> None:
@@ -108,6 +124,9 @@ def test_furniture_lines_are_named_by_the_tables(text: str, kind: str) -> None:
         "组图：某乡千亩油菜花开 游客踏青赏春忙",  # a gallery's headline, not a caption
         "返回家乡创业的年轻人",  # 返回 as a word, not a link back
         "记者在现场看到，施工人员正在紧张作业。",
+        "阅读点亮生活",  # 阅读 as a word, not a read count
+        "1　2",  # bare numbers: no paging word
+        "城市名片",  # a place's card is an article's heading, not a guest box
     ],
 )
 def test_body_lines_match_no_furniture_rule(text: str) -> None:
@@ -234,3 +253,27 @@ def test_a_bracketed_label_is_a_heading_and_a_scene_line_a_caption_even_when_it_
     kinds: list[str | None] = [None] * len(lines)
     settle_short_lines(kinds, shapes, lines)
     assert [str(kind) for kind in kinds] == ["body", "caption", "body", "heading", "body"]
+
+
+def test_a_short_line_right_before_a_numbered_list_introduces_it() -> None:
+    kinds = settle(
+        "近日，某区居民在社交平台看到一则兼职广告，先后被骗走积蓄。\n"
+        "警方提醒\n"
+        "1.所有刷单都是诈骗，先小额返利、再诱导垫资是惯用手法。\n"
+        "2.不要下载来路不明的App。\n"
+        "目前，案件正在进一步侦办中。\n"
+        "民警在社区讲解防骗知识\n"
+        "遇到可疑情况，请拨打96110咨询。"
+    )
+    # the numbered sentences are a list, not numbered sections: the last short line, which
+    # shares no words with what follows, is still weighed as a caption would be
+    assert kinds[1] == "heading" and kinds[2] == kinds[3] == "body"
+    assert kinds[5] == "caption"
+
+
+def test_a_photo_credit_alone_is_recognised_by_its_shape() -> None:
+    def shape(text: str) -> Shape:
+        return describe(Line(1, text, text), 60, 64, 8)
+
+    assert shape("新华社记者 某某 摄").photo_credit and shape("（某某市体育局供图）").photo_credit
+    assert not shape("市民在公园里拍摄").photo_credit

@@ -93,6 +93,7 @@ def test_publication_names_and_mastheads() -> None:
         ("冯某某 某大学教授", "冯某某"),
         ("作者：林?　陈某某", "林? 陈某某"),  # a character lost to a bad encoding stays a "?"
         ("来源：某某局 | 作者：王某 | 发布时间：2022-06-05", "王某"),
+        ("记者丨某某某 某某", "某某某 某某"),  # 丨, a Han character, written as a bar
     ],
 )
 def test_authors_from_bylines(text: str, author: str) -> None:
@@ -106,6 +107,8 @@ def test_authors_from_bylines(text: str, author: str) -> None:
         "本期嘉宾：某市委常委、宣传部部长王某某",
         "编辑：周某　审核：陈某",
         "（作者系某大学教授）",
+        "编辑丨某某",
+        "本版责编：某某　美术编辑：某某",
     ],
 )
 def test_editors_guests_and_descriptions_are_not_authors(text: str) -> None:

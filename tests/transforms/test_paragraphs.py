@@ -192,3 +192,25 @@ def test_comparable_text_equals_nfkc_then_dropping_punctuation() -> None:
     text = "".join(map(chr, range(0x20, 0x3100))) + "１２月，“ＡＢ”㎡①…ｶﾞ\u3000"
     expected = re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text))
     assert comparable_text(text) == expected
+
+
+def test_a_tables_rows_are_paragraphs_of_their_own_never_joined_nor_truncated() -> None:
+    rows = [
+        "线路\t调整方向\t调整后走向\t取消站点",
+        "12路\t双向\t江滨路—滨海大道—三号大桥—北环路—新城东路\t某某大桥南、某某大桥北",
+        "37路\t往火车站方向\t北环路—三号大桥—滨海大道—火车站广场\t某某大桥北、某某大桥南",
+    ]
+    paragraphs, truncated = paragraphs_of(
+        [("经研究，决定对5条公交线路进行临时调整，具体如下：", "body")]
+        + [(row, "body") for row in rows]
+        + [("调整期间，乘客可换乘其他线路。", "body")]
+    )
+    assert paragraphs[1:4] == rows and len(paragraphs) == 5
+    assert not truncated  # a row ends on its last cell, not mid-sentence
+
+
+def test_a_tables_rows_under_an_indented_paragraph_are_not_wrapped_lines() -> None:
+    text = "　　经研究，决定对部分线路临时调整：\n线路\t调整方向\n12路\t双向\n　　特此公告。"
+    lines = split_lines(text)
+    shapes = [describe(line, 60, 64, 8) for line in lines]
+    assert mark_wrapped_lines(lines, shapes, [None] * len(lines)) == frozenset()

@@ -309,3 +309,122 @@ def test_a_company_name_over_its_menu_is_no_title_and_a_footer_row_stays_footer(
     assert result.metadata.title == "某地：集团首座智慧电站并网发电"  # a 地名： headline
     assert kinds["某某市人民政府  某某省能源局"] == "footer"
     assert result.metadata.published_at is None
+
+
+EPAPER = """某某日报　2024年6月18日　星期二
+第05版：经济
+
+夏粮收购首周
+全省入库小麦超过四十万吨
+本报记者　某某某
+
+　　6月17日，记者从省粮食和物资储备局获悉，全省夏粮收购进展总体平稳。
+　　省粮食和物资储备局有关负责人表示，下一步将加强市场监测。
+
+本版责编：某某　美术编辑：某某
+上一篇　　下一篇"""
+
+
+def test_a_newspapers_short_kicker_stands_above_its_headline() -> None:
+    result = extract_structure(EPAPER)
+    assert result.metadata.title == "全省入库小麦超过四十万吨"
+    assert result.metadata.subtitle == "夏粮收购首周"
+    kinds = kinds_by_text(EPAPER, result)
+    assert kinds["本版责编：某某　美术编辑：某某"] == "byline"
+    assert kinds["上一篇　　下一篇"] == "nav"
+    assert result.metadata.author == "某某某"  # the page's editors are not its authors
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # no masthead: a portal's title comes first
+        ("某某网\n\n夏粮收购首周\n全省入库小麦超过四十万吨", "夏粮收购首周"),
+        # a second line with clauses elaborates: a subtitle
+        ("某某日报　2024年6月18日\n\n夏粮收购首周\n全省入库小麦41万吨，增加5万吨", "夏粮收购首周"),
+        # a first line about as long as the second: the title
+        ("某某日报　2024年6月18日\n\n夏粮收购启动首周\n入库小麦超四十万吨", "夏粮收购启动首周"),
+    ],
+)
+def test_the_first_of_two_headlines_stays_the_title_without_kicker_evidence(
+    head: str, title: str
+) -> None:
+    text = head + "\n本报记者　某某某\n\n　　6月17日，记者从省粮食局获悉，夏粮收购进展平稳。"
+    assert extract_structure(text).metadata.title == title
+
+
+PHOTO_REPORT = """某某马拉松鸣枪开跑
+2024年11月18日 08:02　来源：某某日报
+
+　　11月17日7时30分，某某马拉松在市民广场鸣枪开跑，2.6万名选手参赛。
+　　选手途经江边赛道。
+　　新华社记者 某某 摄
+　　经过激烈角逐，某某选手以2小时09分41秒获得男子全程冠军。
+　　“沿海风大，后半程有点吃力。”他说。
+　　据了解，赛事期间全市酒店入住率达93%。
+
+【嘉宾名片】
+某某，1975年生，历史学硕士，现任某市体育局局长。
+
+编辑：某某"""
+
+
+def test_a_caption_over_its_lone_photo_credit_and_a_guest_card_after_the_body() -> None:
+    result = extract_structure(PHOTO_REPORT)
+    assert_every_line_accounted_for(PHOTO_REPORT, result)
+    kinds = kinds_by_text(PHOTO_REPORT, result)
+    assert kinds["选手途经江边赛道。"] == kinds["新华社记者 某某 摄"] == "caption"
+    assert kinds["“沿海风大，后半程有点吃力。”他说。"] == "body"  # a paragraph has no credit
+    assert kinds["【嘉宾名片】"] == "sidebar"
+    assert kinds["某某，1975年生，历史学硕士，现任某市体育局局长。"] == "sidebar"
+    assert len(result.paragraphs) == 4
+
+
+NOTICE_WITH_DOWNLOADS = """关于开展安全隐患排查的通知
+标　　题：\t关于开展安全隐患排查的通知
+文　　号：\t某应急〔2022〕23号\t发布日期：\t2022年08月17日
+
+各乡镇人民政府：
+　　请于8月31日前完成辖区安全隐患排查，并将情况报县应急管理局。
+　　附件：排查登记表
+某某县应急管理局
+2022年8月15日
+
+附件：
+1.排查登记表.xlsx
+2.责任人名单.docx"""
+
+
+def test_an_info_tables_spaced_labels_and_a_download_lists_label_are_not_body() -> None:
+    result = extract_structure(NOTICE_WITH_DOWNLOADS)
+    kinds = kinds_by_text(NOTICE_WITH_DOWNLOADS, result)
+    assert result.metadata.title == "关于开展安全隐患排查的通知"
+    assert kinds["标　　题：\t关于开展安全隐患排查的通知"] == "dateline"
+    assert kinds["附件："] == kinds["1.排查登记表.xlsx"] == "nav"
+    assert kinds["附件：排查登记表"] == "body"  # the notice's own attachment note
+    assert result.paragraphs[-1] == "2022年8月15日"
+
+
+MULTIPAGE = """某地湿地的十年修复
+2022年04月22日 07:58　来源：某某日报
+
+　　清晨的湿地，成群的黑脸琵鹭在浅滩上觅食，观鸟爱好者举着望远镜数了又数。
+　　区里按照养殖年限和面积分档补偿，并在湿地公园安排就业岗位。曾经的养殖大户郑
+
+1　2　下一页　尾页
+
+某地湿地的十年修复
+2022年04月22日 07:58　来源：某某日报
+
+海生如今是一名巡护员，每天骑着电动车沿堤巡查。
+　　“湿地修复是一场慢功夫，急不得，也停不得。”他说。
+
+首页　上一页　1　2"""
+
+
+def test_a_paragraph_cut_by_a_page_of_a_multipage_article_is_joined() -> None:
+    result = extract_structure(MULTIPAGE)
+    kinds = kinds_by_text(MULTIPAGE, result)
+    assert kinds["1　2　下一页　尾页"] == kinds["首页　上一页　1　2"] == "nav"
+    assert any("养殖大户郑海生如今" in paragraph for paragraph in result.paragraphs)
+    assert result.flags == ()
