@@ -20,9 +20,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     io = parser.add_argument_group("input and output")
-    io.add_argument("--input", default="data/raw", help="a raw file, or a folder read recursively")
+    io.add_argument(
+        "--input",
+        default="data/raw",
+        help="a raw file, or a folder read recursively (a path or an fsspec URL, e.g. s3://…)",
+    )
     io.add_argument("--glob", default="**/*", help="which files of --input to read (glob)")
-    io.add_argument("--output", default="data/clean", help="dataset folder to write")
+    io.add_argument("--output", default="data/clean", help="dataset folder (path or URL) to write")
     io.add_argument(
         "--full-refresh",
         action="store_true",
@@ -72,7 +76,9 @@ def stage_options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
 
 def validate(args: argparse.Namespace) -> str | None:
     """One line saying what is wrong with the arguments, or None."""
-    if not Path(args.input).exists():
+    from flows.storage import exists
+
+    if not exists(args.input):
         return f"input path does not exist: {args.input}"
     if args.options and not Path(args.options).is_file():
         return f"options file does not exist: {args.options}"

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from flows import staging
 from flows.staging import RunLayout
@@ -67,9 +66,9 @@ def plan_run(
         previous = staging.MANIFEST_SCHEMA.empty_table()
     previous_paths = set(previous["source_path"].to_pylist())
     for kind in (staging.DOCUMENTS, staging.QUARANTINE):
-        folder = layout.published(kind)
-        if folder.is_dir() and any(folder.glob("*.parquet")):
-            previous_paths |= set(pq.read_table(folder, columns=["source_path"])[0].to_pylist())
+        published = read_parquet_folder(layout.published(kind), columns=["source_path"])
+        if published is not None:
+            previous_paths |= set(published["source_path"].to_pylist())
     known = {
         row["source_path"]: (row["size"], row["mtime_ns"], row["config_fingerprint"])
         for row in previous.to_pylist()

@@ -7,13 +7,11 @@ flow. The flow only wires batches of files through the stages in `transforms` an
 I/O; see `flows.tasks` for the batch tasks.
 """
 
-import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from prefect import flow
 from prefect.runtime import flow_run
 
@@ -23,7 +21,13 @@ from flows.incremental import plan_run
 from flows.publish import publish, write_run_report
 from flows.runners import make_task_runner
 from flows.staging import RunLayout
-from flows.storage import InputFile, discover_files, read_parquet_folder
+from flows.storage import (
+    InputFile,
+    discover_files,
+    location,
+    read_parquet_folder,
+    remove_tree,
+)
 from flows.tasks import count_recurring_lines, deduplicate, finish_batch, prepare_batch
 from transforms import PIPELINE_VERSION
 from transforms.config import PipelineConfig
@@ -50,13 +54,19 @@ def normalize(
 ) -> dict[str, Any]:
     """Normalize every raw file under `input_path` (matching `pattern`) into `output_path`.
 
+    Both may be local paths or fsspec URLs (s3://bucket/prefix, memory://…; credentials from
+    the filesystem's usual environment variables or config). With `dask_address`, the batch
+    tasks run on that Dask cluster through prefect-dask, and the corpus-wide line count and
+    deduplication run there as Dask DataFrame jobs (`flows.cluster`); the cluster's workers
+    must then reach both paths (shared folder or object store) and import qingxi.
+
     `options` holds per-stage settings, e.g. {"script": {"opencc_config": "t2s"},
     "structure": {"recurring_min_documents": 3}} (see transforms.config.PipelineConfig).
     """
     started = time.perf_counter()
     config = PipelineConfig.from_dict(options or {})
     run_id = str(flow_run.get_id() or f"local-{int(time.time())}")
-    layout = RunLayout(Path(output_path), run_id)
+    layout = RunLayout(location(output_path), run_id)
     files = discover_files(input_path, pattern)
     plan = plan_run(files, layout, config.fingerprint(), full_refresh)
     batches = chunks(plan.to_process, max(batch_size, 1))
@@ -83,7 +93,10 @@ def normalize(
             seconds["decode_clean_convert"] = sum(s["seconds"] for s in prepared)
             good = sorted(summary["batch"] for summary in prepared)
             count_recurring_lines(
-                layout, plan.retained_paths, config.structure.recurring_min_documents
+                layout,
+                plan.retained_paths,
+                config.structure.recurring_min_documents,
+                dask_address,
             )
             futures = {
                 runner.submit(
@@ -102,7 +115,7 @@ def normalize(
         failed_paths = {file.relative_path for note in failed for file in batches[note["batch"]]}
         processed = [f for f in plan.to_process if f.relative_path not in failed_paths]
         retained_paths = sorted(set(plan.retained_paths) | (failed_paths & plan.previous_paths))
-        dedup = deduplicate(layout, retained_paths, config)
+        dedup = deduplicate(layout, retained_paths, config, dask_address)
         progress.advance("deduplicating")
         seconds["deduplicate"] = dedup["seconds"]
         quarantined = _staged_quarantine(layout)
@@ -134,7 +147,7 @@ def normalize(
         seconds["publish"] = time.perf_counter() - published_at
     finally:
         progress.close()
-        shutil.rmtree(layout.staging, ignore_errors=True)
+        remove_tree(layout.staging)
     report = {
         "run_id": run_id,
         "pipeline_version": PIPELINE_VERSION,
@@ -178,8 +191,11 @@ def _discard_batch(layout: RunLayout, batch_index: int) -> None:
 
 
 def read_documents(output_path: str | Path) -> pa.Table:
-    """The published documents of an output folder (for tests and notebooks)."""
-    return pq.read_table(Path(output_path) / staging.DOCUMENTS)
+    """The published documents of an output folder or URL (for tests and notebooks)."""
+    table = read_parquet_folder(location(output_path) / staging.DOCUMENTS)
+    if table is None:
+        raise FileNotFoundError(f"no documents under {output_path}")
+    return table
 
 
 if __name__ == "__main__":

@@ -7,16 +7,21 @@ sees the old dataset or the new one and a crash loses nothing.
 """
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from flows import staging
 from flows.staging import RunLayout
-from flows.storage import replace_folder, write_json_atomically, write_parquet_atomically
+from flows.storage import (
+    Where,
+    iter_parquet_batches,
+    read_table,
+    replace_folder,
+    write_json_atomically,
+    write_parquet_atomically,
+)
 from flows.tasks import batch_task
 from transforms.schema import DOCUMENT_SCHEMA, QUARANTINE_SCHEMA
 
@@ -24,11 +29,9 @@ ROWS_PER_PART = 10_000
 DUPLICATE_COLUMNS = ("is_duplicate", "duplicate_of", "dup_cluster")
 
 
-def batches_of(folder: Path, rows: int = ROWS_PER_PART) -> Iterator[pa.Table]:
-    for file in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
-        parquet = pq.ParquetFile(file)
-        for batch in parquet.iter_batches(batch_size=rows):
-            yield pa.Table.from_batches([batch])
+def batches_of(folder: Where, rows: int = ROWS_PER_PART) -> Iterator[pa.Table]:
+    for batch in iter_parquet_batches(folder, rows):
+        yield pa.Table.from_batches([batch])
 
 
 def retained(table: pa.Table, retained_paths: pa.Array) -> pa.Table:
@@ -49,13 +52,13 @@ def with_assignments(table: pa.Table, assignments: dict[str, tuple]) -> pa.Table
 
 
 def load_assignments(layout: RunLayout) -> dict[str, tuple]:
-    table = pq.read_table(layout.assignments_file)
+    table = read_table(layout.assignments_file)
     columns = [table[name].to_pylist() for name in ("source_path", *DUPLICATE_COLUMNS)]
     return {path: (bool(dup), of, cluster) for path, dup, of, cluster in zip(*columns, strict=True)}
 
 
 def write_parts(
-    tables: Iterator[pa.Table], folder: Path, schema: pa.Schema, metadata: dict[str, Any]
+    tables: Iterator[pa.Table], folder: Where, schema: pa.Schema, metadata: dict[str, Any]
 ) -> int:
     """Write tables as part files of about ROWS_PER_PART rows; returns the row count."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -130,5 +133,5 @@ def publish(
     return counts
 
 
-def write_run_report(layout: RunLayout, report: dict[str, Any]) -> Path:
+def write_run_report(layout: RunLayout, report: dict[str, Any]) -> Where:
     return write_json_atomically(report, layout.run_report_file)

@@ -33,8 +33,14 @@ def share_api_with_workers() -> None:
 def make_task_runner(workers: int, dask_address: str | None = None) -> TaskRunner:
     """A runner for CPU-bound batch tasks.
 
-    - `dask_address`: an existing Dask scheduler, through prefect-dask.
+    - `dask_address`: an existing Dask scheduler, through prefect-dask (the flow then also
+      runs its corpus-wide steps there: `flows.cluster`).
     - `workers > 1`: a local process pool (one process per core; threads would share the GIL).
+      A prefect-dask `LocalCluster` was measured against it (benchmarks/bench_scale.py, 600
+      pages, 2 cores, three runs): pool 24.2 / 29.3 / 24.2 s, cluster 40.2 (before its
+      partitions were coalesced) / 21.3 / 23.3 s plus 1.4-1.7 s to start, per-task cost
+      116-282 ms against 194-245 ms. No clear winner: the pool stays the local default (no
+      start-up, no second scheduler); a cluster is used through its address.
     - otherwise: a single thread, which keeps tests and small runs cheap.
     """
     if dask_address:

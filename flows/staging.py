@@ -5,9 +5,10 @@ touches the dataset folders, by swapping in fully written folders.
 """
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyarrow as pa
+
+from flows.storage import Where
 
 # Folders of the published dataset under --output.
 DOCUMENTS = "documents"
@@ -53,33 +54,33 @@ MANIFEST_SCHEMA = pa.schema(
 
 @dataclass(frozen=True)
 class RunLayout:
-    output: Path
+    output: Where  # a local Path or a Location (fsspec URL)
     run_id: str
 
     @property
-    def staging(self) -> Path:
+    def staging(self) -> Where:
         return self.output / ".staging" / self.run_id
 
-    def batch_file(self, kind: str, batch_index: int) -> Path:
+    def batch_file(self, kind: str, batch_index: int) -> Where:
         return self.staging / kind / f"batch-{batch_index:05d}.parquet"
 
-    def staged(self, kind: str) -> Path:
+    def staged(self, kind: str) -> Where:
         return self.staging / kind
 
-    def published(self, kind: str) -> Path:
+    def published(self, kind: str) -> Where:
         return self.output / kind
 
-    def next_published(self, kind: str) -> Path:
+    def next_published(self, kind: str) -> Where:
         return self.staging / "publish" / kind
 
     @property
-    def recurring_keys_file(self) -> Path:
+    def recurring_keys_file(self) -> Where:
         return self.staging / "recurring_keys.parquet"
 
     @property
-    def assignments_file(self) -> Path:
+    def assignments_file(self) -> Where:
         return self.staging / "assignments.parquet"
 
     @property
-    def run_report_file(self) -> Path:
+    def run_report_file(self) -> Where:
         return self.output / RUNS / f"{self.run_id}.json"

@@ -1,26 +1,121 @@
 """File I/O for the flows: finding raw files, reading them, and writing Parquet atomically.
 
-Nothing here knows about Prefect; the tasks in `flows.tasks` call it.
+Paths are local (`pathlib.Path`, as before) or fsspec URLs (`memory://…`, `s3://bucket/…`),
+which become `Location`s. Nothing here knows about Prefect; the tasks in `flows.tasks` call it.
+
+Atomicity
+    Local folders: a file is written to a temporary name and renamed; a dataset folder is
+    written in full beside the old one and swapped in by two renames (`replace_folder`).
+    Object stores have no rename and no folders: a single object PUT is atomic (a reader sees
+    the old object or the new one), a "folder" is a key prefix. There `replace_folder` copies
+    the new parts in under names unique to the run, then PUTs the small `_current.json`
+    pointer listing them (the switch: one atomic PUT), then deletes the parts it does not
+    list. qingxi's readers follow the pointer, so they see the old dataset or the new one. A
+    reader that lists `*.parquet` itself may, during the seconds between the copy and the
+    clean-up (or after a crash in between), see old and new parts together: read the pointer.
 """
 
 import json
 import os
+import posixpath
 import shutil
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
+from fsspec.implementations.local import LocalFileSystem
 
 PARQUET_COMPRESSION = "zstd"
+POINTER = "_current.json"  # object stores: the part files that make up a dataset folder
+
+
+@dataclass(frozen=True)
+class Location:
+    """A file or folder (key prefix) on an fsspec filesystem, with the few `pathlib.Path`
+    methods the flows use, so that code written against `Path` works on object stores.
+
+    >>> where = location("memory://bucket/clean") / "documents" / "part-00000.parquet"
+    >>> str(where), where.name, where.parent.name
+    ('memory:///bucket/clean/documents/part-00000.parquet', 'part-00000.parquet', 'documents')
+    """
+
+    fs: fsspec.AbstractFileSystem
+    path: str  # without the protocol, '/'-separated
+
+    def __truediv__(self, name: str) -> "Location":
+        return Location(self.fs, posixpath.join(self.path, name))
+
+    def __str__(self) -> str:
+        return self.fs.unstrip_protocol(self.path)
+
+    @property
+    def name(self) -> str:
+        return posixpath.basename(self.path.rstrip("/"))
+
+    @property
+    def parent(self) -> "Location":
+        return Location(self.fs, posixpath.dirname(self.path.rstrip("/")))
+
+    def with_name(self, name: str) -> "Location":
+        return self.parent / name
+
+    def exists(self) -> bool:
+        return self.fs.exists(self.path)
+
+    def is_dir(self) -> bool:
+        return self.fs.isdir(self.path)
+
+    def is_file(self) -> bool:
+        return self.fs.isfile(self.path)
+
+    def glob(self, pattern: str) -> list["Location"]:
+        return [Location(self.fs, path) for path in sorted(self.fs.glob(self.path + "/" + pattern))]
+
+    def mkdir(self, parents: bool = True, exist_ok: bool = True) -> None:
+        self.fs.makedirs(self.path, exist_ok=True)  # no-op on object stores
+
+    def unlink(self, missing_ok: bool = False) -> None:
+        if missing_ok and not self.fs.exists(self.path):
+            return
+        self.fs.rm(self.path)
+
+    def open(self, mode: str = "rb") -> IO:
+        return self.fs.open(self.path, mode)
+
+    def read_text(self) -> str:
+        return self.fs.cat_file(self.path).decode("utf-8")
+
+
+Where = Path | Location
+
+
+def location(path_or_url: str | Path) -> Where:
+    """A local path as a `Path` (handled exactly as before), anything else as a `Location`.
+
+    >>> location("data/clean"), type(location("memory://x")).__name__
+    (PosixPath('data/clean'), 'Location')
+    """
+    if isinstance(path_or_url, Path) or "://" not in str(path_or_url):
+        return Path(path_or_url)
+    fs, path = fsspec.core.url_to_fs(str(path_or_url))
+    if isinstance(fs, LocalFileSystem):
+        return Path(path)
+    return Location(fs, path)
+
+
+def exists(path_or_url: str | Path) -> bool:
+    return location(path_or_url).exists()
 
 
 @dataclass(frozen=True)
 class InputFile:
-    path: str  # absolute path, as given to open()
+    path: str  # absolute path as given to open(), or a URL
     relative_path: str  # relative to the input root, '/'-separated: the row's source_path
     size: int
     mtime_ns: int
@@ -32,7 +127,9 @@ def discover_files(input_path: str, pattern: str = "**/*") -> list[InputFile]:
     A single file is accepted too; its relative path is its name. Hidden files and folders
     (dot-names) are skipped: they are editor and VCS litter, not documents.
     """
-    root = Path(input_path)
+    root = location(input_path)
+    if isinstance(root, Location):
+        return _discover_remote(root, pattern)
     if root.is_file():
         candidates, base = [root], root.parent
     else:
@@ -53,6 +150,44 @@ def discover_files(input_path: str, pattern: str = "**/*") -> list[InputFile]:
     return found
 
 
+def _discover_remote(root: Location, pattern: str) -> list[InputFile]:
+    if root.is_file():
+        infos, base = {root.path: root.fs.info(root.path)}, root.parent.path
+    else:
+        infos, base = root.fs.glob(root.path + "/" + pattern, detail=True), root.path
+    found = []
+    for path, info in sorted(infos.items()):
+        relative = posixpath.relpath(path, base)
+        if info.get("type") != "file" or any(p.startswith(".") for p in relative.split("/")):
+            continue
+        found.append(
+            InputFile(str(Location(root.fs, path)), relative, int(info["size"]), _mtime_ns(info))
+        )
+    return found
+
+
+def _mtime_ns(info: Mapping[str, Any]) -> int:
+    """Modification time from an fsspec `info` (its key differs between implementations)."""
+    for key in ("mtime", "LastModified", "last_modified", "updated", "created"):
+        value = info.get(key)
+        if isinstance(value, datetime):
+            return int(value.timestamp() * 1e9)
+        if isinstance(value, int | float):
+            return int(value * 1e9)
+        if isinstance(value, str):
+            return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1e9)
+    return 0
+
+
+def read_input_bytes(path: str) -> bytes:
+    """The bytes of an input file, local path or URL."""
+    if "://" in path:
+        with fsspec.open(path, "rb") as handle:
+            return handle.read()
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def file_metadata(values: Mapping[str, Any]) -> dict[bytes, bytes]:
     """Parquet key-value metadata: every value JSON-encoded so readers can parse it back."""
     return {
@@ -62,15 +197,20 @@ def file_metadata(values: Mapping[str, Any]) -> dict[bytes, bytes]:
 
 
 def write_parquet_atomically(
-    table: pa.Table, path: Path, metadata: Mapping[str, Any] | None = None
-) -> Path:
+    table: pa.Table, path: Where, metadata: Mapping[str, Any] | None = None
+) -> Where:
     """Write `table` to `path` through a temporary file in the same folder and a rename, so a
-    reader never sees half a file and a crash leaves the previous file in place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    reader never sees half a file and a crash leaves the previous file in place. On an
+    object store the single PUT at close is the atomic step."""
     if metadata:
         table = table.replace_schema_metadata(
             {**(table.schema.metadata or {}), **file_metadata(metadata)}
         )
+    if isinstance(path, Location):
+        with path.open("wb") as handle:
+            pq.write_table(table, handle, compression=PARQUET_COMPRESSION)
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         pq.write_table(table, temporary, compression=PARQUET_COMPRESSION)
@@ -80,35 +220,92 @@ def write_parquet_atomically(
     return path
 
 
-def write_json_atomically(value: Any, path: Path) -> Path:
+def write_json_atomically(value: Any, path: Where) -> Where:
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n"
+    if isinstance(path, Location):
+        with path.open("wb") as handle:
+            handle.write(text.encode("utf-8"))
+        return path
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    temporary.write_text(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    temporary.write_text(text)
     os.replace(temporary, path)
     return path
 
 
-def read_parquet_folder(folder: Path, schema: pa.Schema | None = None) -> pa.Table | None:
-    """All `*.parquet` files of a folder as one table, or None when there are none."""
-    files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+def parquet_files(folder: Where) -> list[Where]:
+    """The part files of a dataset folder, in name order; on an object store, the ones its
+    `_current.json` pointer lists (when there is one)."""
+    if isinstance(folder, Location) and (folder / POINTER).is_file():
+        names = json.loads((folder / POINTER).read_text())["parts"]
+        return [folder / name for name in names]
+    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+
+def read_table(file: Where, **options: Any) -> pa.Table:
+    """`pq.read_table` for a local file or a Location (options: columns, schema, filters)."""
+    if isinstance(file, Location):
+        with file.open("rb") as handle:
+            return pq.read_table(handle, **options)
+    return pq.read_table(file, **options)
+
+
+def read_parquet_folder(
+    folder: Where, schema: pa.Schema | None = None, columns: list[str] | None = None
+) -> pa.Table | None:
+    """All part files of a folder as one table, or None when there are none."""
+    files = parquet_files(folder)
     if not files:
         return None
-    tables = [pq.read_table(file, schema=schema) for file in files]
+    tables = [read_table(file, schema=schema, columns=columns) for file in files]
     return pa.concat_tables(tables)
 
 
-def iter_parquet_batches(folder: Path, rows: int = 1000) -> Iterator[pa.RecordBatch]:
-    for file in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
-        yield from pq.ParquetFile(file).iter_batches(batch_size=rows)
+def iter_parquet_batches(folder: Where, rows: int = 1000) -> Iterator[pa.RecordBatch]:
+    for file in parquet_files(folder):
+        if isinstance(file, Location):
+            with file.open("rb") as handle:
+                yield from pq.ParquetFile(handle).iter_batches(batch_size=rows)
+        else:
+            yield from pq.ParquetFile(file).iter_batches(batch_size=rows)
 
 
-def replace_folder(staged: Path, target: Path) -> None:
+def remove_tree(folder: Where) -> None:
+    """Delete a folder and everything under it; nothing happens when it is missing."""
+    if isinstance(folder, Location):
+        if folder.exists():
+            folder.fs.rm(folder.path, recursive=True)
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def replace_folder(staged: Where, target: Where) -> None:
     """Swap a fully written folder into place: rename the old one aside, rename the new one
     in, then delete the old one. Each rename is atomic; a reader sees the old dataset or
-    the new one, never a mix of their files."""
+    the new one, never a mix of their files. On an object store: see the module docstring."""
+    if isinstance(staged, Location) and isinstance(target, Location):
+        _replace_prefix(staged, target)
+        return
+    assert isinstance(staged, Path) and isinstance(target, Path)
     target.parent.mkdir(parents=True, exist_ok=True)
     retired = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
     if target.exists():
         os.replace(target, retired)
     os.replace(staged, target)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _replace_prefix(staged: Location, target: Location) -> None:
+    """Copy the new parts in under unique names, switch the pointer, delete the old parts."""
+    token = uuid.uuid4().hex[:8]
+    previous = [file.name for file in target.glob("*.parquet")] if target.is_dir() else []
+    names = []
+    for file in parquet_files(staged):
+        name = f"{file.name.removesuffix('.parquet')}-{token}.parquet"
+        staged.fs.copy(file.path, (target / name).path)
+        names.append(name)
+    write_json_atomically({"parts": names}, target / POINTER)
+    for name in previous:
+        if name not in names:
+            (target / name).unlink(missing_ok=True)
+    remove_tree(staged)

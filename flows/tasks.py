@@ -8,20 +8,26 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import xxhash
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows import staging
 from flows.staging import RunLayout
-from flows.storage import InputFile, read_parquet_folder, write_parquet_atomically
+from flows.storage import (
+    InputFile,
+    Where,
+    parquet_files,
+    read_input_bytes,
+    read_parquet_folder,
+    read_table,
+    write_parquet_atomically,
+)
 from transforms import dedup
 from transforms.config import PipelineConfig
 from transforms.pipeline import (
@@ -77,8 +83,7 @@ def quarantine_row(record: QuarantinedDocument, run_id: str) -> dict[str, Any]:
 
 def read_input(file: InputFile) -> RawDocument | QuarantinedDocument:
     try:
-        with open(file.path, "rb") as handle:
-            return RawDocument(file.relative_path, handle.read())
+        return RawDocument(file.relative_path, read_input_bytes(file.path))
     except (PermissionError, FileNotFoundError, IsADirectoryError) as error:
         return QuarantinedDocument(
             file.relative_path, None, "unreadable", f"{type(error).__name__}: {error}", file.size
@@ -141,10 +146,23 @@ def prepare_batch(
 
 
 @batch_task(name="count-recurring-lines")
-def count_recurring_lines(layout: RunLayout, retained_paths: list[str], min_documents: int) -> int:
+def count_recurring_lines(
+    layout: RunLayout,
+    retained_paths: list[str],
+    min_documents: int,
+    dask_address: str | None = None,
+) -> int:
     """cc_net's rule, counted before anything is classified: a line key is recurring when it
     stands in at least `min_documents` documents of the dataset (this run's plus the ones a
-    previous run published and this run keeps)."""
+    previous run published and this run keeps). With `dask_address`, counted on that cluster
+    (`flows.cluster`); otherwise here, with pyarrow."""
+    if dask_address:
+        from flows import cluster
+
+        hashes = cluster.count_recurring_lines(dask_address, layout, retained_paths, min_documents)
+        table = pa.table({"key_hash": pa.array(hashes.to_numpy(), pa.uint64())})
+        write_parquet_atomically(table, layout.recurring_keys_file)
+        return table.num_rows
     tables = [read_parquet_folder(layout.staged(staging.LINE_KEYS), staging.LINE_KEY_SCHEMA)]
     previous = read_parquet_folder(layout.published(staging.LINE_KEYS), staging.LINE_KEY_SCHEMA)
     if previous is not None:
@@ -159,7 +177,7 @@ def count_recurring_lines(layout: RunLayout, retained_paths: list[str], min_docu
 
 
 def load_recurring_hashes(layout: RunLayout) -> frozenset[int]:
-    return frozenset(pq.read_table(layout.recurring_keys_file)["key_hash"].to_pylist())
+    return frozenset(read_table(layout.recurring_keys_file)["key_hash"].to_pylist())
 
 
 def document_rows(
@@ -176,7 +194,7 @@ def document_rows(
 def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) -> dict[str, Any]:
     """Structure each prepared page and stage its output row and dedup signature."""
     started = time.perf_counter()
-    table = pq.read_table(layout.batch_file("prepared", batch_index))
+    table = read_table(layout.batch_file("prepared", batch_index))
     prepared = [
         PreparedDocument(**{**row, "flags": tuple(row["flags"])}) for row in table.to_pylist()
     ]
@@ -213,13 +231,13 @@ def signatures_for(documents: pa.Table, config: PipelineConfig) -> pa.Table:
     return dedup.signatures_to_arrow(dedup.signature_table(frame, config.dedup), config.dedup)
 
 
-def read_columns(folders: list[Path], columns: list[str], paths: list[str] | None = None):
+def read_columns(folders: list[Where], columns: list[str], paths: list[str] | None = None):
     """Yield (column values...) rows from staged and published Parquet, optionally only the
     rows of the given source paths (read by filter, one file at a time)."""
     wanted = None if paths is None else pa.array(sorted(set(paths)), pa.string())
     for folder in folders:
-        for file in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
-            table = pq.read_table(file, columns=columns)
+        for file in parquet_files(folder):
+            table = read_table(file, columns=columns)
             if wanted is not None:
                 table = table.filter(pc.is_in(table["source_path"], value_set=wanted))
             yield from zip(*(table[name].to_pylist() for name in columns), strict=True)
@@ -239,18 +257,48 @@ def previous_signatures(
     try:
         return dedup.signatures_from_arrow(stored, config.dedup), None
     except ValueError:
-        documents = pq.read_table(layout.published(staging.DOCUMENTS))
+        documents = read_parquet_folder(layout.published(staging.DOCUMENTS))
         kept = pc.is_in(documents["source_path"], value_set=pa.array(retained_paths, pa.string()))
         return None, signatures_for(documents.filter(kept), config)
 
 
+def assignment_table(assignments: pd.DataFrame) -> pa.Table:
+    """The duplicate columns by source_path (doc_ids of the kept members), as publish reads
+    them; a source_path not listed has no duplicate."""
+    return pa.table(
+        {
+            "source_path": pa.array(assignments["source_path"].tolist(), pa.string()),
+            "is_duplicate": pa.array(assignments["is_duplicate"].astype(bool).tolist(), pa.bool_()),
+            "duplicate_of": pa.array(assignments["duplicate_of"], pa.string(), from_pandas=True),
+            "dup_cluster": pa.array(assignments["dup_cluster"], pa.string(), from_pandas=True),
+        }
+    )
+
+
 @batch_task(name="deduplicate")
-def deduplicate(layout: RunLayout, retained_paths: list[str], config: PipelineConfig) -> dict:
+def deduplicate(
+    layout: RunLayout,
+    retained_paths: list[str],
+    config: PipelineConfig,
+    dask_address: str | None = None,
+) -> dict:
     """Cluster this run's documents with each other and with every kept earlier document,
     from the stored signatures: earlier raw files are never read again (only the bodies of
     candidate pairs, from the published dataset). Stages the duplicate columns (by
-    source_path) and the signatures the next run will need."""
+    source_path) and the signatures the next run will need. With `dask_address`, the work
+    runs as Dask DataFrame jobs on that cluster (`flows.cluster`); otherwise here."""
     started = time.perf_counter()
+    if dask_address:
+        from flows import cluster
+
+        linked, documents = cluster.deduplicate(dask_address, layout, retained_paths, config)
+        write_parquet_atomically(assignment_table(linked), layout.assignments_file)
+        return {
+            "documents": documents,
+            "duplicates": int(linked["is_duplicate"].sum()),
+            "clusters": int(linked["dup_cluster"].nunique()),
+            "seconds": time.perf_counter() - started,
+        }
     seen, recomputed = previous_signatures(layout, retained_paths, config)
     staged = read_parquet_folder(layout.staged(staging.SIGNATURES))
     tables = [table for table in (staged, recomputed) if table is not None]
@@ -260,7 +308,8 @@ def deduplicate(layout: RunLayout, retained_paths: list[str], config: PipelineCo
         new = seen.iloc[:0].drop(columns="dup_cluster")
     else:
         new = None
-    folders = [layout.staged("structured"), layout.published(staging.DOCUMENTS)]
+    # staged rows last: a reprocessed file's new text and doc_id win over its published ones
+    folders = [layout.published(staging.DOCUMENTS), layout.staged("structured")]
 
     def texts(paths: list[str]) -> dict[str, str]:
         return dict(read_columns(folders, ["source_path", "text"], paths))
@@ -272,17 +321,15 @@ def deduplicate(layout: RunLayout, retained_paths: list[str], config: PipelineCo
         result = dedup.find_duplicates(new, texts, config.dedup, seen)
         remembered = dedup.remembered_signatures(new, result, seen)
     doc_id_of = dict(read_columns(folders, ["source_path", "doc_id"]))
-    assignments = pa.table(
+    assignments = pd.DataFrame(
         {
-            "source_path": pa.array(result["doc_id"].tolist(), pa.string()),
-            "is_duplicate": pa.array(result["is_duplicate"].astype(bool).tolist(), pa.bool_()),
-            "duplicate_of": pa.array(
-                [doc_id_of.get(k) for k in result["duplicate_of"]], pa.string()
-            ),
-            "dup_cluster": pa.array([doc_id_of.get(k) for k in result["dup_cluster"]], pa.string()),
+            "source_path": result["doc_id"],
+            "is_duplicate": result["is_duplicate"].astype(bool),
+            "duplicate_of": [doc_id_of.get(k) for k in result["duplicate_of"]],
+            "dup_cluster": [doc_id_of.get(k) for k in result["dup_cluster"]],
         }
     )
-    write_parquet_atomically(assignments, layout.assignments_file)
+    write_parquet_atomically(assignment_table(assignments), layout.assignments_file)
     write_parquet_atomically(
         dedup.signatures_to_arrow(remembered, config.dedup),
         layout.next_published(staging.SIGNATURES) / "part-00000.parquet",
