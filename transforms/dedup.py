@@ -437,7 +437,8 @@ def keep_order(documents: pd.DataFrame) -> pd.DataFrame:
 def _apply_keep_rule(documents: pd.DataFrame, components: _Components) -> pd.DataFrame:
     linked = list(components.parent)
     roots = pd.DataFrame({"doc_id": linked, "root": [components.find(d) for d in linked]})
-    members = keep_order(documents.merge(roots, on="doc_id"))
+    keep_columns = ["doc_id", "published_date", "n_chars", "source_path"]
+    members = keep_order(documents[keep_columns].merge(roots, on="doc_id"))
     kept = members.groupby("root", sort=False)["doc_id"].first()
     members = members.assign(dup_cluster=members["root"].map(kept))[["doc_id", "dup_cluster"]]
     result = documents[["doc_id"]].merge(members, on="doc_id", how="left")
