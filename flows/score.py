@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default="data/clean", help="a published qingxi dataset")
     parser.add_argument("--gold", default="tests/gold", help="folder of gold JSON files")
     args = parser.parse_args(argv)
+    if not (Path(args.output) / "documents").is_dir():
+        print(f"qingxi: error: no dataset in {args.output} (run `make run` first)", file=sys.stderr)
+        return 2
     scores = score_rows(read_rows(Path(args.output)), Path(args.gold))
     print(format_report(scores))
     return 0 if all(not failures(score) for score in scores) else 1

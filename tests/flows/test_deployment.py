@@ -29,7 +29,10 @@ def free_port() -> int:
 def wait_for(condition, timeout: float, what: str, interval: float = 0.5):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = condition()
+        try:
+            value = condition()
+        except httpx.HTTPError:  # a busy server's timeout: ask again
+            value = None
         if value:
             return value
         time.sleep(interval)
@@ -128,12 +131,19 @@ def test_scheduled_deployment_runs_on_a_real_server(server, tmp_path):
         tmp_path / "serve.log",
     )
     try:
-        client = httpx.Client(base_url=api, timeout=10)
+        client = httpx.Client(base_url=api, timeout=30)
+
+        def answer(response: httpx.Response):
+            """The JSON of a successful answer, else None: a SQLite-backed server answers
+            errors ("database is locked") while its scheduler writes, and we poll again."""
+            return response.json() if response.status_code < 300 else None
 
         def deployment():
-            found = client.post(
-                "/deployments/filter", json={"deployments": {"name": {"any_": ["qingxi"]}}}
-            ).json()
+            found = answer(
+                client.post(
+                    "/deployments/filter", json={"deployments": {"name": {"any_": ["qingxi"]}}}
+                )
+            )
             return found[0] if found else None
 
         registered = wait_for(deployment, 90, "the deployment to be registered")
@@ -141,30 +151,51 @@ def test_scheduled_deployment_runs_on_a_real_server(server, tmp_path):
         assert registered["parameters"]["input_path"] == str(raw)
 
         def scheduled_runs():
-            return client.post(
-                "/flow_runs/filter",
-                json={
-                    "deployments": {"id": {"any_": [registered["id"]]}},
-                    "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
-                },
-            ).json()
+            return answer(
+                client.post(
+                    "/flow_runs/filter",
+                    json={
+                        "deployments": {"id": {"any_": [registered["id"]]}},
+                        "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+                    },
+                )
+            )
 
         assert wait_for(scheduled_runs, 60, "the scheduler to create SCHEDULED runs")
 
-        run = client.post(f"/deployments/{registered['id']}/create_flow_run", json={}).json()
+        answers = []
+
+        def trigger():
+            response = client.post(f"/deployments/{registered['id']}/create_flow_run", json={})
+            answers.append(f"{response.status_code} {response.text[:200]}")
+            return answer(response)
+
+        try:
+            run = wait_for(trigger, 60, "a run to be created", interval=2)
+        except AssertionError as error:
+            raise AssertionError(f"{error}; the server answered: {answers[-3:]}") from None
 
         def final_state():
-            state = client.get(f"/flow_runs/{run['id']}").json()["state"]
-            return state if state["type"] in ("COMPLETED", "FAILED", "CRASHED") else None
+            found = answer(client.get(f"/flow_runs/{run['id']}"))
+            state = found["state"] if found else None
+            return state if state and state["type"] in ("COMPLETED", "FAILED", "CRASHED") else None
 
         state = wait_for(final_state, 180, "the triggered run to finish", interval=1)
         assert state["type"] == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
         documents = pq.read_table(output / "documents")
         assert documents.num_rows == 5
         assert (output / "runs" / f"{run['id']}.json").is_file()
-        artifacts = client.post(
-            "/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}}
-        ).json()
-        assert {"normalize-summary", "normalize-quarantine"} <= {a["key"] for a in artifacts}
+
+        def artifacts():
+            found = answer(
+                client.post(
+                    "/artifacts/filter",
+                    json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}},
+                )
+            )
+            return found if found is not None and len(found) >= 2 else None
+
+        keys = {artifact["key"] for artifact in wait_for(artifacts, 30, "the run's artifacts")}
+        assert {"normalize-summary", "normalize-quarantine"} <= keys
     finally:
         stop(serve)
