@@ -34,20 +34,20 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.dedup_corpus import ORIGINAL, LabelledDocument, make_corpus
-from transforms.dedup import (  # private helpers too: to measure the choices made
+from transforms.dedup import body_representatives, find_duplicates, verified_pairs
+from transforms.minhash_lsh import (
     DedupConfig,
-    _ngram_hash_rows,
-    _shingle_sets,
     band_rows,
-    body_hash,
-    body_representatives,
     candidate_pairs,
-    find_duplicates,
-    jaccard,
     lsh_parameters,
-    normalize_for_dedup,
     signature_table,
-    verified_pairs,
+)
+from transforms.shingling import (  # the hashing helpers too: to measure the choices made
+    body_hash,
+    jaccard,
+    ngram_hash_rows,
+    normalize_for_dedup,
+    shingle_sets,
 )
 
 PARTITION = 5000  # documents per signature_table call, as a Dask partition would hold
@@ -153,7 +153,7 @@ def evaluate(
 
     def outcome(i: int, j: int) -> Outcome:
         missing = [k for k in (i, j) if k not in cache]
-        sets = _shingle_sets([normalize_for_dedup(corpus[k].text) for k in missing], config.ngram)
+        sets = shingle_sets([normalize_for_dedup(corpus[k].text) for k in missing], config.ngram)
         cache.update(zip(missing, sets, strict=True))
         left, right = corpus[i].doc_id, corpus[j].doc_id
         bodies = (representative.get(left), representative.get(right))
@@ -181,7 +181,7 @@ def evaluate(
         cache.clear()
     exhaustive = len(corpus) <= EXHAUSTIVE_UP_TO
     if exhaustive:
-        similarity = similarity_matrix(_shingle_sets([d.text for d in corpus], config.ngram))
+        similarity = similarity_matrix(shingle_sets([d.text for d in corpus], config.ngram))
         family = np.array([d.family for d in corpus])
         across = (family[:, None] != family[None, :]) & (similarity >= config.threshold)
         for i, j in np.argwhere(np.triu(across, 1)):
@@ -326,7 +326,7 @@ def shingling_report(normalized: list[str], megabytes: float) -> None:
 
     def numpy_batches() -> None:
         for start in range(0, len(normalized), 1000):
-            _ngram_hash_rows(normalized[start : start + 1000], 5)
+            ngram_hash_rows(normalized[start : start + 1000], 5)
 
     def python_strings() -> None:
         for text in normalized:
@@ -355,7 +355,7 @@ def library_report(corpus: list[LabelledDocument], normalized: list[str]) -> Non
 
     config = DedupConfig()
     megabytes = sum(len(d.text.encode("utf-8")) for d in corpus) / 1e6
-    batches = [_ngram_hash_rows(normalized[i : i + 1000], 5) for i in range(0, len(corpus), 1000)]
+    batches = [ngram_hash_rows(normalized[i : i + 1000], 5) for i in range(0, len(corpus), 1000)]
 
     def with_rensa() -> np.ndarray:
         digests = [
@@ -382,7 +382,7 @@ def library_report(corpus: list[LabelledDocument], normalized: list[str]) -> Non
     pairs = family_pairs(corpus) + [
         (int(i), int(j)) for i, j in rng.integers(0, len(corpus), (3000, 2)) if i < j
     ]
-    sets = _shingle_sets(normalized, 5)
+    sets = shingle_sets(normalized, 5)
     truth = np.array([jaccard(sets[i], sets[j]) for i, j in pairs])
     positives = {pair for pair, value in zip(pairs, truth, strict=True) if value >= 0.8}
     print(f"\nMinHash, 128 permutations: {len(pairs)} pairs, {len(positives)} with Jaccard >= 0.8")
@@ -415,7 +415,7 @@ def ngram_report(corpus: list[LabelledDocument], normalized: list[str]) -> None:
     table: dict[tuple[str, float], list[float]] = defaultdict(list)
     bottom_rows: dict[str, list[float]] = defaultdict(list)
     for n in lengths:
-        sets = _shingle_sets(normalized, n)
+        sets = shingle_sets(normalized, n)
         values: dict[tuple[str, float], list[float]] = defaultdict(list)
         for i, j in copies:
             values[(corpus[j].kind, corpus[j].rate)].append(jaccard(sets[i], sets[j]))
@@ -428,7 +428,7 @@ def ngram_report(corpus: list[LabelledDocument], normalized: list[str]) -> None:
         )
         _, seconds = timed(
             lambda n=n: [
-                _ngram_hash_rows(normalized[i:][:1000], n) for i in range(0, len(normalized), 1000)
+                ngram_hash_rows(normalized[i:][:1000], n) for i in range(0, len(normalized), 1000)
             ]
         )
         bottom_rows["hashing s"].append(seconds)

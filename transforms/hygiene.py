@@ -17,7 +17,7 @@ spaces. Steps, in order:
 5. Half-width `, : ; ? !` next to a Chinese character or full-width punctuation become
    `，：；？！`; a `(...)` pair on one line becomes `（...）` when it holds or touches Chinese
    (data/hygiene_punctuation.tsv). URLs and the `?` that stand for lost characters
-   (transforms.decoding.find_loss_markers) are left alone; numbers, times (16:38), ratios
+   (transforms.loss_markers.find_loss_markers) are left alone; numbers, times (16:38), ratios
    and Latin text have no Chinese neighbour and so stay as they are.
 """
 
@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from transforms.decoding import HAN, find_loss_markers
+from transforms.common_han import HAN
+from transforms.loss_markers import find_loss_markers
 
 DATA = Path(__file__).parent / "data"
 

