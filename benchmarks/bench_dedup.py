@@ -34,15 +34,15 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.dedup_corpus import ORIGINAL, LabelledDocument, make_corpus
-from transforms.dedup import body_representatives, find_duplicates, verified_pairs
-from transforms.minhash_lsh import (
+from transforms.dedup.minhash_lsh import (
     DedupConfig,
     band_rows,
     candidate_pairs,
     lsh_parameters,
     signature_table,
 )
-from transforms.shingling import (  # the hashing helpers too: to measure the choices made
+from transforms.dedup.near_duplicates import body_representatives, find_duplicates, verified_pairs
+from transforms.dedup.shingling import (  # the hashing helpers too: to measure the choices made
     body_hash,
     jaccard,
     ngram_hash_rows,

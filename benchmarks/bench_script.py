@@ -20,8 +20,8 @@ from pathlib import Path
 
 import opencc
 
-from transforms.script import SimplifiedConverter
-from transforms.script_detection import detect_script
+from transforms.script.conversion import SimplifiedConverter
+from transforms.script.detection import detect_script
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 RAW = REPOSITORY / "data" / "raw"

@@ -3,7 +3,7 @@
     python -m benchmarks.synthetic_corpus --documents 300 --output /tmp/corpus
     python -m benchmarks.bench_structure /tmp/corpus [--rounds 5]
 
-Each file is decoded, cleaned and converted to Simplified first (transforms.decoding, hygiene,
+Each file is decoded, cleaned and converted to Simplified first (decode, hygiene,
 script; not timed). Each round then times, one after the other on one core, the whole stage
 (`extract_structure`) over every page, `paragraphs.mark_duplicates` alone over the body lines
 the stage labelled, and `reference_mark_duplicates` on the same input: the implementation it
@@ -22,14 +22,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from transforms.decoding import decode_bytes
-from transforms.duplicates import mark_duplicates
-from transforms.hygiene import clean_text
-from transforms.lines import Line, split_lines
-from transforms.paragraphs import KEPT
+from transforms.decoding.decode import decode_bytes
+from transforms.decoding.hygiene import clean_text
 from transforms.records import LineKind
-from transforms.script import SimplifiedConverter
-from transforms.structure import StructureConfig, extract_structure
+from transforms.script.conversion import SimplifiedConverter
+from transforms.structure.duplicates import mark_duplicates
+from transforms.structure.extract import StructureConfig, extract_structure
+from transforms.structure.lines import Line, split_lines
+from transforms.structure.paragraphs import KEPT
 
 _FIGURES = re.compile(r"\d+")
 _NOT_WORD = re.compile(r"[\W_]+")

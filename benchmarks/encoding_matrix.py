@@ -1,4 +1,4 @@
-"""Decode accuracy and speed of transforms.decoding over the encoding matrix.
+"""Decode accuracy and speed of transforms.decoding.decode over the encoding matrix.
 
     python -m benchmarks.encoding_matrix [--quick]
 
@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from transforms.decoding import decode_bytes
-from transforms.hygiene import clean_text
+from transforms.decoding.decode import decode_bytes
+from transforms.decoding.hygiene import clean_text
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 SIZES = (32, 64, 128, 256, 1024)

@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from flows import staging
+from flows.corpus import signatures_for
 from flows.staging import RunLayout
 from flows.storage import Location, Where, parquet_files, read_table, write_parquet_atomically
 from transforms import dedup
@@ -169,7 +170,6 @@ def _signatures_frame(config: dedup.DedupConfig, is_new: bool) -> Callable:
 
 def _fresh_signatures(config: PipelineConfig) -> Callable:
     """Signatures computed from published documents (the stored ones are incompatible)."""
-    from flows.tasks import signatures_for
 
     def to_frame(table: pa.Table) -> pd.DataFrame:
         signatures = signatures_for(table, config)

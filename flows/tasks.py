@@ -18,6 +18,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows import staging
+from flows.corpus import signatures_for
 from flows.staging import RunLayout
 from flows.storage import (
     InputFile,
@@ -221,14 +222,6 @@ def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) ->
         "flags": dict(Counter(flag for row in rows for flag in row["flags"])),
         "seconds": time.perf_counter() - started,
     }
-
-
-def signatures_for(documents: pa.Table, config: PipelineConfig) -> pa.Table:
-    """MinHash signatures of the bodies, keyed by source_path: the dedup stage needs a key
-    unique per row, and doc_id (the raw bytes' hash) repeats when a file is copied."""
-    frame = documents.select(["source_path", "published_date", "n_chars", "text"]).to_pandas()
-    frame.insert(0, "doc_id", frame["source_path"])
-    return dedup.signatures_to_arrow(dedup.signature_table(frame, config.dedup), config.dedup)
 
 
 def read_columns(folders: list[Where], columns: list[str], paths: list[str] | None = None):

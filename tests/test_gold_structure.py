@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from transforms.evaluation import failures, label_report, prepare_text, score_document
-from transforms.structure import StructuredDocument, extract_structure
+from transforms.evaluation.scoring import failures, label_report, prepare_text, score_document
+from transforms.structure.extract import StructuredDocument, extract_structure
 
 REPO = Path(__file__).resolve().parent.parent
 FOLDERS = (

@@ -8,7 +8,7 @@ import pytest
 from flows.normalize import normalize
 from flows.score import read_rows, score_rows
 from tests.conftest import GOLD, RAW, REPO, load_gold
-from transforms.evaluation import failures, format_report
+from transforms.evaluation.scoring import failures, format_report
 
 PAGES = REPO / "tests" / "fixtures" / "pages"
 GOLDEN_REPORTS: list[str] = []  # printed by conftest's pytest_terminal_summary

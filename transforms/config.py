@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from transforms import PIPELINE_VERSION
-from transforms.decoding import DecodingConfig
+from transforms.decoding import DecodingConfig, HygieneConfig
 from transforms.dedup import DedupConfig
-from transforms.hygiene import HygieneConfig
 from transforms.script import ScriptConfig
 from transforms.structure import StructureConfig
 

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from transforms import PIPELINE_VERSION
-from transforms.boilerplate import document_line_keys
 from transforms.config import PipelineConfig
-from transforms.decoding import decode_bytes
-from transforms.hygiene import clean_text
+from transforms.decoding import clean_text, decode_bytes
 from transforms.records import Flag, UndecodableError
 from transforms.script import SimplifiedConverter
-from transforms.structure import extract_structure
+from transforms.structure import document_line_keys, extract_structure
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ import pytest
 
 from flows.normalize import normalize
 from tests.conftest import RAW, REPO
-from transforms.evaluation import comparable
+from transforms.evaluation.scoring import comparable
 from transforms.schema import DOCUMENT_SCHEMA, QUARANTINE_SCHEMA
-from transforms.script import detect_script
+from transforms.script.conversion import detect_script
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)) * 4
 

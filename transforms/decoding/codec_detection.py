@@ -29,7 +29,7 @@ from pathlib import Path
 
 import chardet
 
-from transforms.common_han import (
+from transforms.decoding.common_han import (
     CONTROL_CHARACTER,
     chinese_score,
     spaced_han_share,

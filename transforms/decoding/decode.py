@@ -1,21 +1,21 @@
 """Raw bytes -> text, with the codec actually used and what was lost before and while decoding.
 
-Which codec, and the decoded text: transforms.codec_detection (the evidence, cheapest first).
+Which codec, and the decoded text: codec_detection (the evidence, cheapest first).
 `encoding` is Python's canonical codec name such that `data.decode(encoding)` gives `text`
 (before replacement and repair).
 
-After decoding: mojibake is repaired (`repair_mojibake`, transforms.mojibake) or suspected,
+After decoding: mojibake is repaired (`repair_mojibake`, transforms.decoding.mojibake) or suspected,
 and characters lost before the file reached us are counted (`find_loss_markers`,
-transforms.loss_markers).
+transforms.decoding.loss_markers).
 """
 
 import re
 from dataclasses import dataclass
 
-from transforms.codec_detection import DecodingConfig, read_bytes, reject_binary
-from transforms.common_han import common_han_share
-from transforms.loss_markers import find_loss_markers
-from transforms.mojibake import may_be_mojibake, repair_mojibake
+from transforms.decoding.codec_detection import DecodingConfig, read_bytes, reject_binary
+from transforms.decoding.common_han import common_han_share
+from transforms.decoding.loss_markers import find_loss_markers
+from transforms.decoding.mojibake import may_be_mojibake, repair_mojibake
 from transforms.records import Flag
 
 _FIRST_NON_ASCII_CHARACTER = re.compile("[^\x00-\x7f]")

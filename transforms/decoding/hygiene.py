@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from transforms.common_han import HAN
-from transforms.loss_markers import find_loss_markers
+from transforms.decoding.common_han import HAN
+from transforms.decoding.loss_markers import find_loss_markers
 
 DATA = Path(__file__).parent / "data"
 

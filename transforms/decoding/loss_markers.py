@@ -2,7 +2,7 @@
 
 import re
 
-from transforms.common_han import is_han
+from transforms.decoding.common_han import is_han
 
 _QUESTION_RUN = re.compile(r"\?(?:[;:,]?\?)*")
 _CLAUSE_PUNCTUATION = frozenset("、，。；：,;:")

@@ -5,7 +5,7 @@ import re
 import ftfy
 import ftfy.bad_codecs  # registers the sloppy-windows-1252 codec
 
-from transforms.common_han import HAN_CHARACTER, common_han
+from transforms.decoding.common_han import HAN_CHARACTER, common_han
 
 # UTF-8 lead bytes of what follows a Latin-1 character in mojibake: Latin-1 (C2, C3), the
 # cp1252 extras (C5, C6, CB: Œ Š Ž ƒ ˆ ˜; E2: – — ‘ ’ “ ” † • … ‰ ‹ › € ™).

@@ -1,10 +1,10 @@
 """MinHash signatures and LSH banding: the stages that *propose* near-duplicate pairs.
 
 `signature_table` gives each document its MinHash signature (rensa's RMinHash over the 64-bit
-shingle hashes of transforms.shingling); `band_rows` cuts signatures into bands (bands x rows
+shingle hashes of transforms.dedup.shingling); `band_rows` cuts signatures into bands (bands x rows
 derived from the threshold by `lsh_parameters`); `candidate_pairs` pairs the documents that
 share a bucket. Each runs per partition (DataFrame operations of the shape Dask runs), and
-nothing here merges documents: transforms.dedup verifies every candidate on its true Jaccard.
+nothing here merges documents: near_duplicates verifies every candidate on its true Jaccard.
 """
 
 import functools
@@ -15,7 +15,13 @@ import pandas as pd
 import rensa
 import xxhash
 
-from transforms.shingling import FNV_OFFSET, FNV_PRIME, mix64, ngram_hash_rows, normalize_for_dedup
+from transforms.dedup.shingling import (
+    FNV_OFFSET,
+    FNV_PRIME,
+    mix64,
+    ngram_hash_rows,
+    normalize_for_dedup,
+)
 
 MINHASH_BATCH = 1000  # documents hashed at once: bounds the flat buffer of shingle hashes
 SIGNATURE_COLUMNS = ["doc_id", "source_path", "published_date", "n_chars", "body_hash", "signature"]

@@ -22,7 +22,7 @@ Stages (DataFrame operations of the shape Dask runs: map_partitions, shuffle, gr
                       then union-find over exact groups and verified pairs (it holds only
                       documents that have a copy) and the keep rule.
     There is no global LSH index object: nothing that cannot be split by partition.
-    (signature_table, band_rows and candidate_pairs live in transforms.minhash_lsh,
+    (signature_table, band_rows and candidate_pairs live in transforms.dedup.minhash_lsh,
     normalization and shingles in transforms.shingling.)
 
 Clusters and the keep rule: see transforms.duplicate_clusters. Incremental runs (signatures
@@ -35,21 +35,21 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from transforms.duplicate_clusters import (
+from transforms.dedup.duplicate_clusters import (
     RESULT_COLUMNS,
     LinkedComponents,
     apply_keep_rule,
     clusters_of_linked,
 )
-from transforms.minhash_lsh import (
+from transforms.dedup.minhash_lsh import (
     SIGNATURE_COLUMNS,
     DedupConfig,
     band_rows,
     candidate_pairs,
     signature_table,
 )
-from transforms.shingling import jaccard, normalize_for_dedup, shingle_sets
-from transforms.signature_store import (
+from transforms.dedup.shingling import jaccard, normalize_for_dedup, shingle_sets
+from transforms.dedup.signature_store import (
     SIGNATURE_SCHEMA,
     new_and_seen_documents,
     remembered_signatures,

@@ -4,7 +4,7 @@ Bodies are compared after `normalize_for_dedup` (NFKC, lowercase, letters and di
 as sets of character n-grams (`shingles`, `ngram` characters, no word segmenter). Exact
 duplicates share `body_hash` (xxh3-128 of the normalized body); near duplicates are judged by
 the `jaccard` similarity of their shingle sets. N-gram hashes are computed with numpy for many
-texts at once (`ngram_hash_rows`); transforms.minhash_lsh feeds them to MinHash and reuses the
+texts at once (`ngram_hash_rows`); transforms.dedup.minhash_lsh feeds them to MinHash and reuses the
 same FNV-1a + `mix64` hashing for its band keys.
 """
 

@@ -24,8 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import rensa
 
-from transforms.minhash_lsh import SIGNATURE_COLUMNS, DedupConfig
-from transforms.shingling import SHINGLE_VERSION
+from transforms.dedup.minhash_lsh import SIGNATURE_COLUMNS, DedupConfig
+from transforms.dedup.shingling import SHINGLE_VERSION
 
 
 def new_and_seen_documents(signatures: pd.DataFrame, seen: pd.DataFrame | None) -> pd.DataFrame:

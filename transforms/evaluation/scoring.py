@@ -173,7 +173,7 @@ def prepare_text(text: str, hygiene: bool = True) -> str:
     """A raw page as the structure stage receives it in the pipeline: cleaned by the hygiene
     stage (unless `hygiene` is false: half-width punctuation stays) and converted to
     Simplified by the script stage when it is Traditional."""
-    from transforms.hygiene import clean_text
+    from transforms.decoding import clean_text
     from transforms.script import SimplifiedConverter
 
     if hygiene:

@@ -1,8 +1,8 @@
 """Traditional -> Simplified conversion of the Traditional parts of a document.
 
-A document's script comes from transforms.script_detection (`detect_script` is exported here
+A document's script comes from transforms.script.detection (`detect_script` is exported here
 too). Only Traditional text is converted, with the official OpenCC binding (`t2s` by default),
-then a phrase-correction table (transforms.corrections, data/t2s_corrections.tsv) fixes t2s's
+then a phrase-correction table (transforms.script.corrections, data/t2s_corrections.tsv) fixes t2s's
 known one-to-many misses (著力 -> 着力). A mixed document converts only its Traditional lines.
 Lines are `\\n`-separated and their number never changes.
 
@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 import opencc
 
-from transforms.corrections import CORRECTIONS_PATH, CorrectionTable, read_corrections
-from transforms.script_detection import (
+from transforms.script.corrections import CORRECTIONS_PATH, CorrectionTable, read_corrections
+from transforms.script.detection import (
     analyse_script,
     code_points_of,
     detect_script,

@@ -1,10 +1,10 @@
 """The short lines left open between an article's paragraphs: a section's heading or a photo's
-caption, told apart by their neighbours (transforms.lines gives each line's own shape)."""
+caption, told apart by their neighbours (transforms.structure.lines gives each line's own shape)."""
 
 from collections.abc import Sequence
 
-from transforms.lines import Line, Shape
 from transforms.records import LineKind
+from transforms.structure.lines import Line, Shape
 
 CLEAR_HEADING = 0.2  # share of a short line's characters more found after it than before
 

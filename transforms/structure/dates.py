@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
-from transforms.lines import PATTERNS, expand_macros
+from transforms.structure.lines import PATTERNS, expand_macros
 
 CHINA_TIME = datetime.timezone(datetime.timedelta(hours=8))
 _HAN_DIGITS = {char: value for value, chars in enumerate(["〇○零", "一", "二", "三", "四", "五",

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from transforms.lines import Line
-from transforms.paragraphs import KEPT
 from transforms.records import LineKind
+from transforms.structure.lines import Line
+from transforms.structure.paragraphs import KEPT
 
 _FIGURES = re.compile(r"\d+")
 _NOT_WORD = re.compile(r"[\W_]+")

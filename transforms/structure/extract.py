@@ -1,13 +1,13 @@
 """The structure stage: a page's raw lines -> body paragraphs, removed segments, metadata.
 
 Evidence is applied from the most to the least certain, each step settling only lines the
-steps before it left open (transforms.page): the line tables (transforms.lines),
-cross-document recurrence (transforms.boilerplate), furniture found in blocks (sidebar boxes,
-a gallery's captions, footer rows, menus: transforms.furniture), the article's head (title,
-subtitle, a repeated title, a column's introduction: transforms.headings), a notice's closing
-and a PDF's wrapped lines (transforms.paragraphs), then the neighbour rule for short lines
-between paragraphs (transforms.captions). Repeated copies of the body go next
-(transforms.duplicates), and the metadata is read from the removed lines (transforms.metadata).
+steps before it left open (transforms.structure.page): the line tables (transforms.structure.lines),
+cross-document recurrence (boilerplate), furniture found in blocks (sidebar boxes,
+a gallery's captions, footer rows, menus: furniture), the article's head (title,
+subtitle, a repeated title, a column's introduction: headings), a notice's closing
+and a PDF's wrapped lines (transforms.structure.paragraphs), then the neighbour rule for short lines
+between paragraphs (transforms.structure.captions). Repeated copies of the body go next
+(duplicates), and the metadata is read from the removed lines (metadata).
 Every non-blank raw line ends up with a kind: `body`/`heading` lines make the paragraphs, all
 others are in `removed`.
 """
@@ -15,10 +15,11 @@ others are in `removed`.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from transforms.boilerplate import mark_recurring
-from transforms.captions import settle_short_lines
-from transforms.duplicates import mark_duplicates
-from transforms.furniture import (
+from transforms.records import Flag, RemovedSegment
+from transforms.structure.boilerplate import mark_recurring
+from transforms.structure.captions import settle_short_lines
+from transforms.structure.duplicates import mark_duplicates
+from transforms.structure.furniture import (
     mark_credited_captions,
     mark_footer_rows,
     mark_gallery_captions,
@@ -26,17 +27,16 @@ from transforms.furniture import (
     mark_menus,
     mark_sidebars,
 )
-from transforms.headings import mark_column_intro, mark_head
-from transforms.lines import Line, describe, split_lines
-from transforms.metadata import Metadata, extract_metadata
-from transforms.page import Page
-from transforms.paragraphs import (
+from transforms.structure.headings import mark_column_intro, mark_head
+from transforms.structure.lines import Line, describe, split_lines
+from transforms.structure.metadata import Metadata, extract_metadata
+from transforms.structure.page import Page
+from transforms.structure.paragraphs import (
     KEPT,
     build_paragraphs,
     keep_signatures,
     mark_wrapped_lines,
 )
-from transforms.records import Flag, RemovedSegment
 
 __all__ = ["Metadata", "StructureConfig", "StructuredDocument", "extract_structure"]
 

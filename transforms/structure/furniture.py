@@ -4,8 +4,8 @@ the rows of the site's footer."""
 
 from itertools import pairwise
 
-from transforms.page import Page
 from transforms.records import LineKind
+from transforms.structure.page import Page
 
 BOX_KINDS = (None, LineKind.CAPTION, LineKind.SIDEBAR, LineKind.DATELINE)  # may be in a box
 

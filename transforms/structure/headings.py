@@ -1,11 +1,11 @@
 """The article's head: its title, subtitle (or kicker), the title repeated further down the page,
 and a column's standing introduction before it; the site's lines above the title are nav."""
 
-from transforms.boilerplate import normalize_line
-from transforms.lines import opens_subtitle
-from transforms.metadata import masthead_source
-from transforms.page import HEADER_KINDS, Page
 from transforms.records import LineKind
+from transforms.structure.boilerplate import normalize_line
+from transforms.structure.lines import opens_subtitle
+from transforms.structure.metadata import masthead_source
+from transforms.structure.page import HEADER_KINDS, Page
 
 SUBTITLE_CLAUSES = "，,、；;：:"  # a headline with clauses in it elaborates: a subtitle
 KICKER_MAX_SHARE = 0.75  # a kicker is at most this share as long as the headline under it

@@ -1,10 +1,10 @@
 """Line classification: what each raw line of a page looks like, from its own text.
 
-Two kinds of evidence, kept apart: *patterns* (transforms/patterns/lines.toml) name page
+Two kinds of evidence, kept apart: *patterns* (transforms/structure/data/lines.toml) name page
 furniture outright (breadcrumbs, datelines, bylines, captions, footers...), and *shapes*
 (prose, a short headline-like line, a numbered heading, a Q&A turn, a bare statistic, a
-bullet) are the structural signals that transforms.structure weighs with the neighbours.
-transforms.captions settles the short lines left between paragraphs from their neighbours.
+bullet) are the structural signals that transforms.structure.extract weighs with the neighbours.
+transforms.structure.captions settles the short lines left between paragraphs from their neighbours.
 """
 
 import re
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-PATTERNS = Path(__file__).parent / "patterns"
+PATTERNS = Path(__file__).parent / "data"
 SENTENCE_END = "。！？!?；;…：:"
 CLOSING = "”’」』）)》〉】]\"'"
 OPEN_CONTINUATION = "，,、（(“‘《〈【—-"

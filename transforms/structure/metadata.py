@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from transforms.dates import CHINA_TIME, parse_date, publication_date
-from transforms.lines import PATTERNS, Line, expand_macros
 from transforms.records import LineKind
+from transforms.structure.dates import CHINA_TIME, parse_date, publication_date
+from transforms.structure.lines import PATTERNS, Line, expand_macros
 
 __all__ = [
     "CHINA_TIME",

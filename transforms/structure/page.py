@@ -1,9 +1,9 @@
 """A page as the structure stage works on it: its lines, their shapes, and the kinds settled
-so far, each step of transforms.structure settling only the lines the steps before it left
+so far, each step of transforms.structure.extract settling only the lines the steps before it left
 open (kind None; blank lines have kind '')."""
 
-from transforms.lines import Line, Shape
 from transforms.records import LineKind
+from transforms.structure.lines import Line, Shape
 
 # The lines of an article's head under its title: publication information and page marks.
 HEADER_KINDS = (LineKind.DATELINE, LineKind.BYLINE, LineKind.CONTINUATION)

@@ -4,7 +4,7 @@ The body lines of a page are not its paragraphs yet: a newspaper page break cuts
 in two mid-sentence, a flattened page runs all paragraphs (and their section headings) into
 one line, and a page dump may carry the whole body twice. This module keeps a notice's
 signature and date in the body and a PDF's wrapped lines together, then (once
-transforms.duplicates has marked a repeated copy) joins, splits and checks what is left.
+transforms.structure.duplicates has marked a repeated copy) joins, splits and checks what is left.
 """
 
 import re
@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from transforms.lines import Line, Shape, ends_mid_sentence, tables
 from transforms.records import LineKind
+from transforms.structure.lines import Line, Shape, ends_mid_sentence, tables
 
 KEPT = (LineKind.BODY, LineKind.HEADING)
 # Whitespace after a sentence end inside a line is a paragraph boundary (002's body line).
@@ -42,7 +42,7 @@ def keep_signatures(
     """In place: a notice's closing, the issuer's name (one to three short lines) over a date
     and a bracketed remark after it (此件公开发布), is the document's own text, not a dateline.
 
-    >>> from transforms.lines import describe, split_lines
+    >>> from transforms.structure.lines import describe, split_lines
     >>> closing = '各单位：|请按时报送。|某某县人民政府|2020年1月2日|（此件公开发布）'
     >>> lines = split_lines(closing.replace('|', chr(10)))
     >>> shapes = [describe(line, 60, 64, 8) for line in lines]
@@ -84,7 +84,7 @@ def mark_wrapped_lines(
     `build_paragraphs` joins to the line above. A line under a finished sentence continues it
     only when it stops mid-sentence too, with the next unindented line right under it.
 
-    >>> from transforms.lines import describe, split_lines
+    >>> from transforms.structure.lines import describe, split_lines
     >>> text = '　　民生无小事。日前，某市公布了实事项|目，件件连着群众。|　　贵在实。|　　重在效。'
     >>> lines = split_lines(text.replace('|', chr(10)))
     >>> shapes = [describe(line, 60, 64, 8) for line in lines]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-import transforms.codec_detection
-import transforms.common_han
-import transforms.decoding
-import transforms.loss_markers
-import transforms.mojibake
+import transforms.decoding.codec_detection
+import transforms.decoding.common_han
+import transforms.decoding.decode
+import transforms.decoding.loss_markers
+import transforms.decoding.mojibake
 from benchmarks.encoding_matrix import (
     BIG5_WRITERS,
     GB_WRITERS,
@@ -21,13 +21,13 @@ from benchmarks.encoding_matrix import (
     to_big5_text,
     writer,
 )
-from transforms.codec_detection import DecodingConfig
-from transforms.decoding import DecodedText, decode_bytes
-from transforms.loss_markers import find_loss_markers
-from transforms.mojibake import repair_mojibake
+from transforms.decoding.codec_detection import DecodingConfig
+from transforms.decoding.decode import DecodedText, decode_bytes
+from transforms.decoding.loss_markers import find_loss_markers
+from transforms.decoding.mojibake import repair_mojibake
 from transforms.records import Flag, UndecodableError
 
-RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
+RAW = Path(__file__).resolve().parents[3] / "data" / "raw"
 DOCUMENTS = {path.name[:3]: path.read_text(encoding="utf-8") for path in sorted(RAW.glob("*.txt"))}
 EXPECTED_CODEC = {  # writer -> the codec decode_bytes must name
     "utf-8": "utf-8",
@@ -238,11 +238,11 @@ def test_the_result_is_the_documented_record() -> None:
 
 def test_the_docstring_examples_hold():
     modules = (
-        transforms.decoding,
-        transforms.codec_detection,
-        transforms.common_han,
-        transforms.mojibake,
-        transforms.loss_markers,
+        transforms.decoding.decode,
+        transforms.decoding.codec_detection,
+        transforms.decoding.common_han,
+        transforms.decoding.mojibake,
+        transforms.decoding.loss_markers,
     )
     for module in modules:
         assert doctest.testmod(module).failed == 0, module.__name__

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from transforms.hygiene import CleanText, HygieneConfig, clean_text, widen_punctuation
+from transforms.decoding.hygiene import CleanText, HygieneConfig, clean_text, widen_punctuation
 
-RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
+RAW = Path(__file__).resolve().parents[3] / "data" / "raw"
 DOCUMENTS = {path.name[:3]: path.read_text(encoding="utf-8") for path in sorted(RAW.glob("*.txt"))}
-DATA = Path(__file__).resolve().parents[2] / "transforms" / "data"
+DATA = Path(__file__).resolve().parents[3] / "transforms" / "decoding" / "data"
 
 
 def lines_of(text: str) -> list[str]:

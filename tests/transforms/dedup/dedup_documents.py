@@ -4,7 +4,7 @@ import json
 import re
 from pathlib import Path
 
-GOLD = Path(__file__).resolve().parents[1] / "gold"
+GOLD = Path(__file__).resolve().parents[2] / "gold"
 BODIES = ["\n".join(json.loads(p.read_text("utf-8"))["body"]) for p in sorted(GOLD.glob("*.json"))]
 SENTENCES = [s for body in BODIES for s in re.findall(r"[^。！？；]+[。！？；]*", body)]
 

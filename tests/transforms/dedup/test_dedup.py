@@ -7,11 +7,11 @@ import opencc
 import pandas as pd
 import pytest
 
-from tests.transforms.dedup_documents import BODIES, SENTENCES, document
-from transforms.dedup import find_duplicates
-from transforms.minhash_lsh import DedupConfig, signature_table
-from transforms.shingling import jaccard, shingles
-from transforms.signature_store import (
+from tests.transforms.dedup.dedup_documents import BODIES, SENTENCES, document
+from transforms.dedup.minhash_lsh import DedupConfig, signature_table
+from transforms.dedup.near_duplicates import find_duplicates
+from transforms.dedup.shingling import jaccard, shingles
+from transforms.dedup.signature_store import (
     changed_documents,
     remembered_signatures,
     signatures_from_arrow,

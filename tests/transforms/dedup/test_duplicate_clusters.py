@@ -5,13 +5,13 @@ import doctest
 
 import pandas as pd
 
-import transforms.duplicate_clusters
-from tests.transforms.dedup_documents import BODIES, document
-from transforms.duplicate_clusters import keep_order
+import transforms.dedup.duplicate_clusters
+from tests.transforms.dedup.dedup_documents import BODIES, document
+from transforms.dedup.duplicate_clusters import keep_order
 
 
 def test_the_docstring_examples_hold():
-    assert doctest.testmod(transforms.duplicate_clusters).failed == 0
+    assert doctest.testmod(transforms.dedup.duplicate_clusters).failed == 0
 
 
 def test_keep_rule_earliest_then_longest_then_path_then_doc_id():

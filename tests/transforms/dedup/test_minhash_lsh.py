@@ -4,14 +4,14 @@ import doctest
 
 import pandas as pd
 
-import transforms.minhash_lsh
-from transforms.minhash_lsh import DedupConfig, candidate_pairs
+import transforms.dedup.minhash_lsh
+from transforms.dedup.minhash_lsh import DedupConfig, candidate_pairs
 
 CONFIG = DedupConfig()
 
 
 def test_the_docstring_examples_hold():
-    assert doctest.testmod(transforms.minhash_lsh).failed == 0
+    assert doctest.testmod(transforms.dedup.minhash_lsh).failed == 0
 
 
 def test_an_oversized_bucket_is_paired_with_its_smallest_member_only():

@@ -2,12 +2,12 @@
 
 import doctest
 
-import transforms.shingling
-from transforms.shingling import body_hash, normalize_for_dedup
+import transforms.dedup.shingling
+from transforms.dedup.shingling import body_hash, normalize_for_dedup
 
 
 def test_the_docstring_examples_hold():
-    assert doctest.testmod(transforms.shingling).failed == 0
+    assert doctest.testmod(transforms.dedup.shingling).failed == 0
 
 
 def test_normalization_ignores_spacing_punctuation_width_and_case():

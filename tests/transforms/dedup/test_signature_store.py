@@ -5,10 +5,10 @@ import datetime
 import pandas as pd
 import pytest
 
-from tests.transforms.dedup_documents import BODIES, document
-from transforms.dedup import find_duplicates
-from transforms.minhash_lsh import DedupConfig, signature_table
-from transforms.signature_store import (
+from tests.transforms.dedup.dedup_documents import BODIES, document
+from transforms.dedup.minhash_lsh import DedupConfig, signature_table
+from transforms.dedup.near_duplicates import find_duplicates
+from transforms.dedup.signature_store import (
     remembered_signatures,
     signatures_from_arrow,
     signatures_to_arrow,

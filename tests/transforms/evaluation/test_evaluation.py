@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.evaluation import (
+from transforms.evaluation.scoring import (
     char_f1,
     comparable,
     failures,
@@ -16,8 +16,8 @@ from transforms.evaluation import (
     paragraph_f1,
     score_document,
 )
-from transforms.metadata import CHINA_TIME, Metadata
 from transforms.records import RemovedSegment
+from transforms.structure.metadata import CHINA_TIME, Metadata
 
 GOLD = {
     "file": "page.txt",

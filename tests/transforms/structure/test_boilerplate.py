@@ -4,8 +4,13 @@ The small corpus below is a run of four pages from one made-up portal: the same 
 column introduction and footer, different articles.
 """
 
-from transforms.boilerplate import document_line_keys, line_key, normalize_line, recurring_keys
-from transforms.structure import StructureConfig, extract_structure
+from transforms.structure.boilerplate import (
+    document_line_keys,
+    line_key,
+    normalize_line,
+    recurring_keys,
+)
+from transforms.structure.extract import StructureConfig, extract_structure
 
 HEADER = "某某县融媒体中心\n要闻 · 民生 · 文旅 · 视点\n"
 INTRO = "为展示基层治理的生动实践，本网推出“治理一线”系列报道，敬请关注。\n"

@@ -6,8 +6,8 @@ taken from the seed pages, so that the tests say what a rule is for, not what a 
 
 import pytest
 
-from transforms.captions import settle_short_lines
-from transforms.lines import (
+from transforms.structure.captions import settle_short_lines
+from transforms.structure.lines import (
     Line,
     Shape,
     describe,

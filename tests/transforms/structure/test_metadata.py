@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from transforms.lines import split_lines
-from transforms.metadata import (
+from transforms.structure.lines import split_lines
+from transforms.structure.metadata import (
     CHINA_TIME,
     extract_author,
     extract_continuation,

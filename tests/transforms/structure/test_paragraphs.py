@@ -3,9 +3,9 @@
 import re
 import unicodedata
 
-from transforms.duplicates import comparable_text, mark_duplicates
-from transforms.lines import describe, split_lines
-from transforms.paragraphs import (
+from transforms.structure.duplicates import comparable_text, mark_duplicates
+from transforms.structure.lines import describe, split_lines
+from transforms.structure.paragraphs import (
     build_paragraphs,
     keep_signatures,
     mark_wrapped_lines,

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from transforms.metadata import CHINA_TIME
-from transforms.structure import StructureConfig, StructuredDocument, extract_structure
+from transforms.structure.extract import StructureConfig, StructuredDocument, extract_structure
+from transforms.structure.metadata import CHINA_TIME
 
 PORTAL = """某某县人民政府
 首页 | 政务公开 | 办事服务 | 互动交流

@@ -196,9 +196,3 @@ def read_documents(output_path: str | Path) -> pa.Table:
     if table is None:
         raise FileNotFoundError(f"no documents under {output_path}")
     return table
-
-
-if __name__ == "__main__":
-    from flows.cli import main
-
-    raise SystemExit(main())

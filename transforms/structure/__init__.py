@@ -1,0 +1,24 @@
+"""Structure stage: classify every line of a page, keep the article, extract its metadata.
+
+    extract_structure(text, StructureConfig, recurring=...) -> StructuredDocument
+    document_line_keys(text) -> set[str]     # cross-document evidence, counted before classifying
+    line_key(line) -> str                    # cc_net's normalized line key
+
+Modules: lines (line shapes and the pattern rules of data/lines.toml), page, captions, headings,
+furniture, paragraphs (page-break joins, splits), duplicates (within-page copies), metadata and
+dates (data/metadata.toml, data/job_titles.tsv), boilerplate (cross-document recurrence),
+extract (the stage's order of steps).
+"""
+
+from transforms.structure.boilerplate import document_line_keys, line_key
+from transforms.structure.extract import StructureConfig, StructuredDocument, extract_structure
+from transforms.structure.metadata import Metadata
+
+__all__ = [
+    "Metadata",
+    "StructureConfig",
+    "StructuredDocument",
+    "document_line_keys",
+    "extract_structure",
+    "line_key",
+]
