@@ -115,15 +115,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:
         show_prefect_logs()
     report.console_progress = sys.stderr.isatty() and not args.verbose
-    summary = normalize(
-        input_path=args.input,
-        output_path=args.output,
-        pattern=args.glob,
-        workers=args.workers,
-        batch_size=args.batch_size,
-        dask_address=args.dask_address,
-        full_refresh=args.full_refresh,
-        options=options,
-    )
+    try:
+        summary = normalize(
+            input_path=args.input,
+            output_path=args.output,
+            pattern=args.glob,
+            workers=args.workers,
+            batch_size=args.batch_size,
+            dask_address=args.dask_address,
+            full_refresh=args.full_refresh,
+            options=options,
+        )
+    except Exception as error:
+        if args.dask_address and type(error).__name__ == "ClusterError":
+            print(f"qingxi: error: {error}", file=sys.stderr)  # one line: how to fix the cluster
+            return 1
+        raise
     print(report.console_summary(summary))
     return 0

@@ -22,7 +22,11 @@ of more than `max_bucket_size` documents is paired star-wise with its smallest m
 local run orders members by their position in the run while this one orders them by doc_id;
 such buckets only arise from templated pages, and verification still decides every pair.
 
-Every path must be readable and writable by the workers (a shared folder or an object store).
+Every path must be readable and writable by the workers (a shared folder or an object store),
+and the scheduler and every worker must import qingxi's own modules: `check_cluster` says so in
+one line before any work is sent. Every distributed write is counted: a step that wrote fewer
+parts than it was given partitions raises `ClusterStepError` naming the step, never an empty
+result that a later step trips over.
 """
 
 import contextlib
@@ -44,6 +48,16 @@ from transforms.config import PipelineConfig
 from transforms.schema import DOCUMENT_SCHEMA
 
 PARTITION_BYTES = 64 * 2**20  # of Parquet per partition: ~10,000 pages with their texts
+# what a worker (or the scheduler, which unpickles task graphs) must import to run qingxi's tasks
+REQUIRED_IMPORTS = "import flows.cluster, flows.tasks, transforms.pipeline"
+
+
+class ClusterError(RuntimeError):
+    """The cluster cannot run qingxi: no workers, or qingxi not importable there."""
+
+
+class ClusterStepError(RuntimeError):
+    """A distributed step produced less than it was given (a lost or silently failed part)."""
 
 
 @contextlib.contextmanager
@@ -57,6 +71,54 @@ def connected(address: str) -> Iterator[Any]:
         dask.config.set({"dataframe.convert-string": False}),
     ):
         yield client
+
+
+def check_cluster(address: str, imports: str = REQUIRED_IMPORTS) -> int:
+    """Fail before any work is sent unless the scheduler and every worker at `address` can
+    import qingxi; returns the number of workers.
+
+    A scheduler or worker started outside qingxi's environment (or from a folder where the
+    project is not importable) cannot unpickle qingxi's tasks. Without this check every batch
+    fails on the workers, the run counts them as failed batches and reaches publish with
+    nothing staged. The probe is a builtin (`exec` of an import statement), so it unpickles
+    anywhere and fails exactly where qingxi's own tasks would."""
+    advice = (
+        "start the scheduler and workers from an environment where qingxi is installed "
+        "(pip install -e /path/to/qingxi, or `make` in a checkout); see the README, "
+        "'Scale out on Dask'"
+    )
+    with connected(address) as client:
+        workers = client.scheduler_info()["workers"]
+        if not workers:
+            raise ClusterError(f"the Dask cluster at {address} has no workers")
+        try:
+            client.run_on_scheduler(exec, imports)
+        except Exception as error:
+            raise ClusterError(
+                f"the Dask scheduler at {address} cannot import qingxi "
+                f"({type(error).__name__}: {error}): {advice}"
+            ) from error
+        answers = client.run(exec, imports, on_error="return")
+        broken = {
+            worker: answer for worker, answer in answers.items() if isinstance(answer, Exception)
+        }
+        if broken:
+            worker, error = sorted(broken.items())[0]
+            raise ClusterError(
+                f"{len(broken)} of {len(answers)} Dask workers at {address} cannot import qingxi "
+                f"(worker {worker}: {type(error).__name__}: {error}): {advice}"
+            )
+        return len(answers)
+
+
+def require_parts(step: str, folder: Where, expected: int) -> None:
+    """Raise unless `folder` holds `expected` Parquet parts after a distributed write."""
+    written = len(parquet_files(folder))
+    if written != expected:
+        raise ClusterStepError(
+            f"{step}: wrote {written} parts to {folder} but was given {expected} partitions; "
+            "a worker's part was lost or its write failed"
+        )
 
 
 def file_size(file: Where) -> int:
@@ -277,6 +339,12 @@ def deduplicate(
     with connected(address) as client:
         signatures = signature_frames(layout, retained_paths, config)
         if signatures is None:
+            if document_parts(layout, retained_paths, "doc_id") is not None:
+                raise ClusterStepError(
+                    "deduplicate: documents are staged or kept but no signatures are: the "
+                    "finish-batch parts are missing"
+                )
+            write_empty_remembered(layout, settings)
             empty = {name: [] for name in ("source_path", "is_duplicate", "duplicate_of")}
             return pd.DataFrame({**empty, "dup_cluster": []}), 0
         light = signatures.drop(columns=["signature"])
@@ -384,6 +452,15 @@ def write_remembered(
         for i, part in enumerate(signatures.to_delayed())
     ]
     client.compute(writes, sync=True)
+    require_parts("deduplicate (remembered signatures)", folder, len(writes))
+
+
+def write_empty_remembered(layout: RunLayout, config: dedup.DedupConfig) -> None:
+    """An empty dataset still publishes a (empty) signature set, as a local run does."""
+    write_parquet_atomically(
+        dedup.signatures_to_arrow(pd.DataFrame(columns=dedup.SIGNATURE_SCHEMA.names), config),
+        layout.next_published(staging.SIGNATURES) / "part-00000.parquet",
+    )
 
 
 def _write_remembered_part(

@@ -128,7 +128,11 @@ def publish(
         manifest.cast(staging.MANIFEST_SCHEMA), manifest_folder / "part-00000.parquet"
     )
     # the dedup step already wrote the complete signature set the next run needs
-    for kind in (*(kind for kind, _, _ in plan), staging.SIGNATURES, staging.MANIFEST):
+    kinds = (*(kind for kind, _, _ in plan), staging.SIGNATURES, staging.MANIFEST)
+    missing = [kind for kind in kinds if not layout.next_published(kind).exists()]
+    if missing:  # swap nothing: the previous dataset stays whole
+        raise RuntimeError(f"publish: the new {', '.join(missing)} folder(s) were never written")
+    for kind in kinds:
         replace_folder(layout.next_published(kind), layout.published(kind))
     return counts
 

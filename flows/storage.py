@@ -96,16 +96,19 @@ Where = Path | Location
 
 
 def location(path_or_url: str | Path) -> Where:
-    """A local path as a `Path` (handled exactly as before), anything else as a `Location`.
+    """A local path as an absolute `Path`, anything else as a `Location`. Absolute, because
+    the path travels to Dask workers, which run in folders of their own.
 
-    >>> location("data/clean"), type(location("memory://x")).__name__
-    (PosixPath('data/clean'), 'Location')
+    >>> location("/data/clean"), type(location("memory://x")).__name__
+    (PosixPath('/data/clean'), 'Location')
+    >>> location("data/clean").is_absolute()
+    True
     """
     if isinstance(path_or_url, Path) or "://" not in str(path_or_url):
-        return Path(path_or_url)
+        return Path(path_or_url).absolute()
     fs, path = fsspec.core.url_to_fs(str(path_or_url))
     if isinstance(fs, LocalFileSystem):
-        return Path(path)
+        return Path(path).absolute()
     return Location(fs, path)
 
 

@@ -75,6 +75,10 @@ def normalize(
     failed: list[dict] = []
     prepared: list[dict] = []
     finished: list[dict] = []
+    if dask_address:
+        from flows.cluster import check_cluster
+
+        check_cluster(dask_address)
     try:
         with make_task_runner(workers, dask_address) as runner:
             futures = {
