@@ -31,6 +31,7 @@ PREPARED_SCHEMA = pa.schema(
         ("script", pa.string()),
         ("converted_chars", pa.int32()),
         ("punctuation_widened", pa.int32()),
+        ("entities_decoded", pa.int32()),
         ("text", pa.large_string()),
         ("text_original", pa.large_string()),
     ]

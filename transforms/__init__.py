@@ -1,3 +1,3 @@
 """qingxi's pipeline stages: pure functions and small classes, one stage a module, no Prefect."""
 
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = "0.2.0"

@@ -14,7 +14,7 @@ from typing import Any
 
 from transforms import PIPELINE_VERSION
 from transforms.config import PipelineConfig
-from transforms.decoding import clean_text, decode_bytes
+from transforms.decoding import clean_text, decode_bytes, decode_character_references
 from transforms.records import Flag, UndecodableError
 from transforms.script import SimplifiedConverter
 from transforms.structure import document_line_keys, extract_structure
@@ -54,6 +54,7 @@ class PreparedDocument:
     script: str
     converted_chars: int
     punctuation_widened: int
+    entities_decoded: int
     text: str
     text_original: str | None  # the page before conversion, kept only when converted
 
@@ -71,7 +72,9 @@ def prepare_document(
         return QuarantinedDocument(
             raw.source_path, raw.doc_id, error.error_kind, error.message, len(raw.data)
         )
-    cleaned = clean_text(decoded.text, config.hygiene)
+    # before hygiene, so that a decoded &nbsp; is cleaned like any other space
+    text, entities_decoded = decode_character_references(decoded.text)
+    cleaned = clean_text(text, config.hygiene)
     conversion = converter.convert(cleaned.text)
     converted = conversion.converted_chars > 0
     flags = decoded.flags + ((Flag.CONVERTED.value,) if converted else ())
@@ -87,6 +90,7 @@ def prepare_document(
         script=conversion.script,
         converted_chars=conversion.converted_chars,
         punctuation_widened=cleaned.punctuation_widened,
+        entities_decoded=entities_decoded,
         text=conversion.text,
         text_original=cleaned.text if converted else None,
     )
@@ -114,6 +118,7 @@ def finish_document(
         "script": prepared.script,
         "converted_chars": prepared.converted_chars,
         "punctuation_widened": prepared.punctuation_widened,
+        "entities_decoded": prepared.entities_decoded,
         "title": metadata.title,
         "subtitle": metadata.subtitle,
         "source": metadata.source,

@@ -59,6 +59,12 @@ DOCUMENT_SCHEMA = pa.schema(
             "half-width , : ; ( ) ? ! next to Han characters made full-width",
             False,
         ),
+        _field(
+            "entities_decoded",
+            pa.int32(),
+            "HTML character references (&#NNNN;, &#xHHHH;, &nbsp; …) turned into characters",
+            False,
+        ),
         _field("title", pa.string(), "headline, null when the page has none"),
         _field("subtitle", pa.string(), "sub-headline, null when the page has none"),
         _field("source", pa.string(), "publisher named by the page (来源), null if not stated"),

@@ -1,6 +1,7 @@
 """Decoding stage: raw bytes -> clean text, never silently mangling a byte.
 
     decode_bytes(data, DecodingConfig) -> DecodedText   # codec, confidence, flags, losses
+    decode_character_references(text) -> (text, count) # &#NNNN; &nbsp; … -> characters
     clean_text(text, HygieneConfig) -> CleanText        # NFC, spaces, line ends, punctuation
 
 `decode_bytes` raises `transforms.records.UndecodableError` (not_text, empty) for bytes that are
@@ -11,6 +12,7 @@ hygiene; tables in data/.
 
 from transforms.decoding.codec_detection import DecodingConfig
 from transforms.decoding.decode import DecodedText, decode_bytes
+from transforms.decoding.entities import decode_character_references
 from transforms.decoding.hygiene import CleanText, HygieneConfig, clean_text
 
 __all__ = [
@@ -20,4 +22,5 @@ __all__ = [
     "HygieneConfig",
     "clean_text",
     "decode_bytes",
+    "decode_character_references",
 ]
