@@ -20,7 +20,12 @@ import numpy as np
 import numpy.typing as npt
 import opencc
 
-from transforms.script.corrections import CORRECTIONS_PATH, CorrectionTable, read_corrections
+from transforms.script.corrections import (
+    CORRECTIONS_PATH,
+    CorrectionTable,
+    read_corrections,
+    read_protected_words,
+)
 from transforms.script.detection import (
     analyse_script,
     code_points_of,
@@ -106,7 +111,7 @@ class SimplifiedConverter:
     @property
     def corrections(self) -> CorrectionTable:
         if self._corrections is None:
-            rows = read_corrections(CORRECTIONS_PATH)
+            rows = read_corrections(CORRECTIONS_PATH) + read_protected_words()
             if self.config.extra_corrections:
                 rows += read_corrections(self.config.extra_corrections)
             self._corrections = CorrectionTable(rows)

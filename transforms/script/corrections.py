@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CORRECTIONS_PATH = Path(__file__).resolve().parent / "data" / "t2s_corrections.tsv"
+ZHU_WORDS_PATH = Path(__file__).resolve().parent / "data" / "zhu_words.tsv"
 _MAX_FIND_ANCHORS = 8  # beyond this many first characters, one re scan beats str.find loops
 
 
@@ -32,6 +33,14 @@ def read_corrections(path: str | Path) -> tuple[Correction, ...]:
             raise ValueError(f"{path}:{number}: expected wrong<TAB>right[<TAB>example]")
         rows.append(Correction(fields[0], fields[1], fields[2] if len(fields) == 3 else None))
     return tuple(rows)
+
+
+def read_protected_words(path: str | Path = ZHU_WORDS_PATH) -> tuple[Correction, ...]:
+    """A word list (`word<TAB>source` rows, `#` comments) as protecting rows: the words that
+    standard Simplified writes with 著, which the 著 -> 着 rule must leave alone."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    words = [line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")]
+    return tuple(Correction(word, word) for word in words)
 
 
 def _row_pattern(wrong: str, right: str, protected_words: Iterable[str]) -> tuple[str, str, str]:
