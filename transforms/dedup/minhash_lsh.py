@@ -38,6 +38,10 @@ class DedupConfig:
     ngram: int = 5
     num_perm: int = 128
     threshold: float = 0.8
+    # a copy that lost or gained whole paragraphs: most of the shorter body's shingles are in
+    # the longer one, though their Jaccard is low (two of five paragraphs dropped: J = 0.6)
+    containment: float = 0.7
+    containment_min_jaccard: float = 0.4
     seed: int = 1
     false_negative_weight: float = 0.95
     max_bucket_size: int = 100
@@ -47,6 +51,18 @@ class DedupConfig:
             raise ValueError("ngram and num_perm must be >= 1, max_bucket_size >= 2")
         if not (0.0 < self.threshold <= 1.0 and 0.0 < self.false_negative_weight < 1.0):
             raise ValueError("threshold must be in (0, 1], false_negative_weight in (0, 1)")
+        if not (0.0 < self.containment_min_jaccard <= self.threshold and self.containment <= 1):
+            raise ValueError("containment_min_jaccard must be in (0, threshold], containment <= 1")
+
+    @property
+    def lsh_threshold(self) -> float:
+        """The lowest Jaccard a verified pair can have: LSH must propose pairs down to it."""
+        return min(self.threshold, self.containment_min_jaccard)
+
+    def is_duplicate(self, jaccard: float, containment: float) -> bool:
+        return jaccard >= self.threshold or (
+            jaccard >= self.containment_min_jaccard and containment >= self.containment
+        )
 
 
 @functools.cache
@@ -105,7 +121,9 @@ def _minhash_matrix(normalized: list[str], config: DedupConfig) -> np.ndarray:
 def band_rows(signatures: pd.DataFrame, config: DedupConfig) -> pd.DataFrame:
     """(doc_id, band_index, band_key) for each band of each signature; columns other than
     doc_id and signature (such as `is_new`) are carried along."""
-    bands, rows = lsh_parameters(config.threshold, config.num_perm, config.false_negative_weight)
+    bands, rows = lsh_parameters(
+        config.lsh_threshold, config.num_perm, config.false_negative_weight
+    )
     count = len(signatures)
     matrix = np.stack(signatures["signature"].to_list()) if count else np.empty((0, bands * rows))
     keys = np.full((count, bands), FNV_OFFSET, dtype=np.uint64)

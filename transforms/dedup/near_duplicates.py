@@ -48,7 +48,7 @@ from transforms.dedup.minhash_lsh import (
     candidate_pairs,
     signature_table,
 )
-from transforms.dedup.shingling import jaccard, normalize_for_dedup, shingle_sets
+from transforms.dedup.shingling import normalize_for_dedup, overlap, shingle_sets
 from transforms.dedup.signature_store import (
     SIGNATURE_SCHEMA,
     new_and_seen_documents,
@@ -95,8 +95,8 @@ def verified_pairs(pairs: pd.DataFrame, texts: TextSource, config: DedupConfig) 
         normalized = [normalize_for_dedup(fetched[doc_id]) for doc_id in doc_ids]
         sets = dict(zip(doc_ids, shingle_sets(normalized, config.ngram), strict=True))
         for left, right in zip(*batch, strict=True):
-            similarity = jaccard(sets[left], sets[right])
-            if similarity >= config.threshold:
+            similarity, containment = overlap(sets[left], sets[right])
+            if config.is_duplicate(similarity, containment):
                 kept.append((left, right, similarity))
     return pd.DataFrame(kept, columns=["left", "right", "jaccard"])
 

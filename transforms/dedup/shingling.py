@@ -119,6 +119,20 @@ def shingles(text: str, ngram: int) -> np.ndarray:
     return shingle_sets([normalize_for_dedup(text)], ngram)[0]
 
 
+def overlap(left: np.ndarray, right: np.ndarray) -> tuple[float, float]:
+    """(Jaccard, containment) of two `shingles` arrays (sorted, distinct); containment is the
+    share of the smaller set found in the larger one (1.0 when one body holds the other).
+
+    >>> overlap(shingles("一二三四五六", 3), shingles("一二三四五六七八", 3))
+    (0.6666666666666666, 1.0)
+    """
+    if left.size == 0 or right.size == 0:
+        return 0.0, 0.0
+    places = np.minimum(np.searchsorted(right, left), right.size - 1)
+    common = int(np.count_nonzero(right[places] == left))
+    return common / (left.size + right.size - common), common / min(left.size, right.size)
+
+
 def jaccard(left: np.ndarray, right: np.ndarray) -> float:
     """Jaccard similarity of two `shingles` arrays (sorted, distinct).
 
