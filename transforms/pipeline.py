@@ -55,7 +55,8 @@ class PreparedDocument:
     converted_chars: int
     punctuation_widened: int
     text: str
-    text_original: str | None  # the page before conversion, kept only when converted
+    # the whole page before conversion, for every page: `qingxi explain` shows each raw line
+    text_original: str
 
     def line_keys(self) -> set[str]:
         return document_line_keys(self.text)
@@ -88,7 +89,7 @@ def prepare_document(
         converted_chars=conversion.converted_chars,
         punctuation_widened=cleaned.punctuation_widened,
         text=conversion.text,
-        text_original=cleaned.text if converted else None,
+        text_original=cleaned.text,
     )
 
 
