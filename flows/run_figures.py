@@ -101,10 +101,11 @@ def dataset_figures(output: Where) -> dict[str, Any]:
             kinds.update(segment["kind"] for segment in removed)
             shares.append(body_share(row["n_chars"], removed))
             lengths.append(row["n_chars"])
-            for text in {segment["text"].strip() for segment in removed} - {""}:
-                line_documents[text] += 1
-            for segment in removed:
-                line_kinds[segment["text"].strip()][segment["kind"]] += 1
+            if not row["is_duplicate"]:  # a copied page would make its every line "recurring"
+                for text in {segment["text"].strip() for segment in removed} - {""}:
+                    line_documents[text] += 1
+                for segment in removed:
+                    line_kinds[segment["text"].strip()][segment["kind"]] += 1
             if row["dup_cluster"]:
                 members[row["dup_cluster"]].append(row)
     clusters = sorted(members.values(), key=lambda rows: (-len(rows), rows[0]["dup_cluster"]))
