@@ -44,7 +44,12 @@ def percent(part: float, whole: float) -> float:
 def changes(previous: dict[str, Any], current: dict[str, Any]) -> list[str]:
     """Sentences saying what changed from the previous run's figures to this run's."""
     before, after = previous["figures"], current["figures"]
-    found = []
+    old_config, new_config = flat(previous.get("config", {})), flat(current.get("config", {}))
+    found = [
+        f"option {name} {old_config.get(name)} → {new_config.get(name)}"
+        for name in dict.fromkeys([*old_config, *new_config])
+        if old_config.get(name) != new_config.get(name)
+    ]
     if before["documents"] != after["documents"]:
         found.append(f"documents in the dataset {before['documents']} → {after['documents']}")
     for key, wording in SHARE_FIGURES:
@@ -78,6 +83,17 @@ def changes(previous: dict[str, Any], current: dict[str, Any]) -> list[str]:
     if old_quarantined != new_quarantined:
         found.append(f"quarantined files {old_quarantined} → {new_quarantined}")
     return found
+
+
+def flat(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """{"dedup": {"threshold": 0.7}} → {"dedup.threshold": 0.7}"""
+    names: dict[str, Any] = {}
+    for name, value in config.items():
+        if isinstance(value, dict):
+            names.update(flat(value, f"{prefix}{name}."))
+        else:
+            names[f"{prefix}{name}"] = value
+    return names
 
 
 def per_document(figures: dict[str, Any], key: str, name: str) -> float:

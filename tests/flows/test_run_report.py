@@ -1,9 +1,8 @@
-"""The run report page: two flow runs over one output (the seeds, then the seeds with an exact
-copy and a binary file), and the HTML page the second run wrote, read back as HTML."""
+"""The run report page of two flow runs over one output (tests/flows/conftest.py), read back
+as HTML and compared with the runs' JSON reports and the published dataset."""
 
 import json
 import re
-import shutil
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,11 +10,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from flows.normalize import normalize
 from flows.run_figures import histogram
-from tests.conftest import RAW
 
-PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
 SECTIONS = {
     "summary",
     "encodings-scripts",
@@ -79,16 +75,9 @@ class ReportPage(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory, prefect_harness):
-    raw = tmp_path_factory.mktemp("raw")
-    for path in RAW.iterdir():
-        shutil.copy(path, raw / path.name)
-    output = tmp_path_factory.mktemp("clean")
-    first = normalize(input_path=str(raw), output_path=str(output), workers=1)
-    shutil.copy(RAW / "003_de09101387fcaee4.txt", raw / "003_copy.txt")
-    (raw / "image.png").write_bytes(PNG_HEADER)
-    second = normalize(input_path=str(raw), output_path=str(output), workers=1)
-    return output, first, second
+def two_runs(published_twice):
+    folder, first, second = published_twice
+    return folder / "clean", first, second
 
 
 def test_every_run_writes_a_page_beside_its_json_report(two_runs):
