@@ -161,3 +161,21 @@ def test_histograms_count_every_value_once_and_close_the_last_bin():
     assert shares == {"0–10": 2, "10–50": 1, "50–100": 2}
     lengths = histogram([0, 150, 10_000], (0, 100, 1000), open_ended=True)
     assert lengths == {"0–100": 1, "100–1000": 1, "≥1000": 1}
+
+
+def test_the_charts_and_tables_are_artifacts_of_the_run(two_runs):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    report = two_runs[2]
+    only_this_run = ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[report["run_id"]]))
+    with get_client(sync_client=True) as client:
+        artifacts = {a.key: a for a in client.read_artifacts(artifact_filter=only_this_run)}
+    tables = {"normalize-removed-kinds", "normalize-clusters", "normalize-quarantine"}
+    assert {"normalize-summary", "normalize-encodings", "normalize-seconds"} | tables <= set(
+        artifacts
+    )
+    summary = artifacts["normalize-summary"].data
+    charts = Path(report["report_page"]).read_text(encoding="utf-8").count("<svg")
+    assert summary.count("](data:image/svg+xml;base64,") == charts
+    assert "share of duplicate pages 0% → 17%" in summary
