@@ -7,6 +7,7 @@ objects are made without pyplot, so no global state is shared between threads.
 """
 
 import base64
+import functools
 import io
 import re
 
@@ -38,6 +39,20 @@ def bar_chart(
     unit: str = "",
 ) -> str:
     """Bars of `counts` (and of `previous` beside them, when given), as an <svg> element."""
+    before = tuple(previous.items()) if previous is not None else None
+    return drawn_chart(tuple(counts.items()), title, before, horizontal, unit)
+
+
+@functools.lru_cache(maxsize=64)  # the page and the Prefect artifact draw the same charts
+def drawn_chart(
+    count_items: tuple[tuple[str, float], ...],
+    title: str,
+    previous_items: tuple[tuple[str, float], ...] | None,
+    horizontal: bool,
+    unit: str,
+) -> str:
+    counts = dict(count_items)
+    previous = dict(previous_items) if previous_items is not None else None
     labels = list(counts) + [name for name in previous or {} if name not in counts]
     values = [counts.get(name, 0) for name in labels]
     height = 0.9 + 0.26 * max(len(labels), 1) if horizontal else 2.6
