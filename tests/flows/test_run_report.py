@@ -179,3 +179,17 @@ def test_the_charts_and_tables_are_artifacts_of_the_run(two_runs):
     charts = Path(report["report_page"]).read_text(encoding="utf-8").count("<svg")
     assert summary.count("](data:image/svg+xml;base64,") == charts
     assert "share of duplicate pages 0% → 17%" in summary
+
+
+def test_qingxi_report_draws_the_same_page_again_from_the_json(two_runs, capsys):
+    from flows.run_page import redraw
+
+    output, first, second = two_runs
+    written = Path(second["report_page"]).read_text(encoding="utf-8")
+    Path(second["report_page"]).unlink()
+    assert redraw(str(output)) == 0  # the latest run by default
+    assert capsys.readouterr().out.strip() == second["report_page"]
+    assert Path(second["report_page"]).read_text(encoding="utf-8") == written
+    assert redraw(str(output), first["run_id"]) == 0
+    assert "No earlier run" in Path(first["report_page"]).read_text(encoding="utf-8")
+    assert redraw(str(output), "no-such-run") == 2
