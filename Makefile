@@ -1,5 +1,7 @@
 # qingxi: `make run` cleans data/raw into data/clean; `make test` runs the whole suite.
-# Both create .venv and install the locked dependencies first (once per lock-file change).
+# Both create .venv, install the locked dependencies, then qingxi itself in editable mode
+# (`pip install -e .`, which puts the `qingxi` command in .venv/bin), once per change of
+# requirements.lock or pyproject.toml.
 
 PYTHON ?= python3
 VENV := .venv
@@ -18,14 +20,15 @@ ARGS ?=
 
 .PHONY: run test lint format bench bench-full report deploy-check lock clean
 
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m flows.normalize --input $(INPUT) --output $(OUTPUT) $(ARGS)
+	$(BIN)/qingxi normalize --input $(INPUT) --output $(OUTPUT) $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

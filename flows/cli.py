@@ -1,7 +1,9 @@
-"""Command line for the `normalize` flow (`python -m flows.normalize --help`).
+"""The `qingxi` command: `qingxi normalize` (the flow; also `python -m flows.normalize`),
+`qingxi explain` (one page of the published dataset, line by line) and `qingxi report` (a
+run's HTML report, drawn again from its JSON).
 
 Arguments are checked before Prefect starts: a wrong path costs a line, not 10 seconds of
-server start-up.
+server start-up. Relative paths are relative to the folder the command runs in.
 """
 
 import argparse
@@ -12,13 +14,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
+NORMALIZE_DESCRIPTION = "Turn raw Chinese news/government page dumps into clean, typed Parquet."
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(prog: str = "python -m flows.normalize") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m flows.normalize",
-        description="Turn raw Chinese news/government page dumps into clean, typed Parquet.",
+        prog=prog,
+        description=NORMALIZE_DESCRIPTION,
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
+    return add_normalize_arguments(parser)
+
+
+def add_normalize_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     io = parser.add_argument_group("input and output")
     io.add_argument(
         "--input",
@@ -95,7 +103,55 @@ def show_prefect_logs() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """`python -m flows.normalize …`: the normalize sub-command alone."""
+    return run_normalize(build_parser().parse_args(argv))
+
+
+def qingxi_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qingxi", description="清洗: clean raw Chinese pages into a Parquet dataset."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_normalize_arguments(
+        commands.add_parser(
+            "normalize",
+            help="clean raw pages into the dataset (the Prefect flow)",
+            description=NORMALIZE_DESCRIPTION,
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        )
+    )
+    from flows import explain
+
+    explain.add_arguments(
+        commands.add_parser(
+            "explain",
+            help="show one page line by line: what was kept, what was removed and why",
+            description=explain.__doc__.split("\n\n")[0],
+        )
+    )
+    report_command = commands.add_parser(
+        "report", help="draw a run's HTML report again from its JSON report"
+    )
+    report_command.add_argument("--output", default="data/clean", help="dataset folder")
+    report_command.add_argument("run_id", nargs="?", help="run id (default: the latest run)")
+    return parser
+
+
+def qingxi(argv: list[str] | None = None) -> int:
+    """The `qingxi` console command."""
+    args = qingxi_parser().parse_args(argv)
+    if args.command == "explain":
+        from flows import explain
+
+        return explain.run(args)
+    if args.command == "report":
+        from flows.run_page import redraw
+
+        return redraw(args.output, args.run_id)
+    return run_normalize(args)
+
+
+def run_normalize(args: argparse.Namespace) -> int:
     problem = validate(args)
     if problem:
         print(f"qingxi: error: {problem}", file=sys.stderr)

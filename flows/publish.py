@@ -21,6 +21,7 @@ from flows.storage import (
     replace_folder,
     write_json_atomically,
     write_parquet_atomically,
+    write_text_atomically,
 )
 from flows.tasks import batch_task
 from transforms.schema import DOCUMENT_SCHEMA, QUARANTINE_SCHEMA
@@ -137,5 +138,7 @@ def publish(
     return counts
 
 
-def write_run_report(layout: RunLayout, report: dict[str, Any]) -> Where:
+def write_run_report(layout: RunLayout, report: dict[str, Any], page: str) -> Where:
+    """The run's JSON report and its HTML page, side by side under `<output>/runs/`."""
+    write_text_atomically(page, layout.run_page_file)
     return write_json_atomically(report, layout.run_report_file)

@@ -14,6 +14,10 @@ from prefect.artifacts import (
 )
 from prefect.futures import PrefectFuture, as_completed
 
+from flows.charts import bar_chart, data_uri
+from flows.run_comparison import changes
+from flows.run_page import COUNT_SECTIONS
+
 # Set by the CLI for ad hoc runs; deployments and tests report through artifacts only.
 console_progress: bool = False
 
@@ -76,25 +80,33 @@ def merge_counts(summaries: Iterable[dict[str, Any]], key: str) -> dict[str, int
     return dict(sorted(total.items()))
 
 
-def markdown_summary(report: dict[str, Any]) -> str:
-    counts = report["counts"]
+def markdown_summary(report: dict[str, Any], previous: dict[str, Any] | None = None) -> str:
+    """The run's counts, what changed since the previous run, and every chart of the HTML
+    page as an image (data: URIs: the Prefect UI fetches nothing either)."""
+    figures = report["figures"]
+    before = previous.get("figures") if previous else None
     lines = [
         f"# qingxi run {report['run_id']}",
         "",
         "| | |",
         "| --- | --- |",
-        *(f"| {name.replace('_', ' ')} | {value} |" for name, value in counts.items()),
+        *(f"| {name.replace('_', ' ')} | {value} |" for name, value in report["counts"].items()),
         "",
-        "**Encodings**: " + ", ".join(f"{k} {v}" for k, v in report["encodings"].items()),
-        "",
-        "**Scripts**: " + ", ".join(f"{k} {v}" for k, v in report["scripts"].items()),
-        "",
-        "**Removed lines by kind**: "
-        + ", ".join(f"{k} {v}" for k, v in report["removed_by_kind"].items()),
-        "",
-        "**Seconds per stage**: "
-        + ", ".join(f"{k} {v:.2f}" for k, v in report["seconds_per_stage"].items()),
+        f"Full report: `{report['report_page']}`",
     ]
+    if previous is not None:
+        lines += ["", f"## Compared with run {previous['run_id']}", ""]
+        lines += [f"- {text}" for text in changes(previous, report)] or ["- no change"]
+    for _, heading, blocks in COUNT_SECTIONS:
+        lines += ["", f"## {heading}", ""]
+        for key, title, horizontal, unit in blocks:
+            if figures.get(key):
+                previous_counts = before.get(key) if before else None
+                chart = bar_chart(figures[key], title, previous_counts, horizontal, unit)
+                lines.append(f"![{title}]({data_uri(chart)})")
+    lines += ["", "## Seconds per stage", ""]
+    seconds = bar_chart(report["seconds_per_stage"], "seconds per stage", unit="seconds")
+    lines.append(f"![seconds per stage]({data_uri(seconds)})")
     if report["failed_batches"]:
         lines += ["", "**Failed batches**:"]
         lines += [
@@ -104,14 +116,42 @@ def markdown_summary(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def publish_artifacts(report: dict[str, Any], quarantined: list[dict[str, Any]]) -> None:
-    with contextlib.suppress(Exception):
-        create_markdown_artifact(markdown_summary(report), key="normalize-summary")
+def artifact_tables(report: dict[str, Any]) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    """Every table of the HTML page, as rows for Prefect table artifacts (key → rows)."""
+    figures = report["figures"]
+    counted = {
+        key: [{"name": name, "count": count} for name, count in figures[key].items()]
+        for key in ("by_encoding", "by_script", "removed_lines_by_kind", "flags")
+    }
+    tables = {
+        "normalize-encodings": ("Documents by encoding", counted["by_encoding"]),
+        "normalize-scripts": ("Documents by script", counted["by_script"]),
+        "normalize-removed-kinds": ("Removed lines by kind", counted["removed_lines_by_kind"]),
+        "normalize-flags": ("Documents by flag", counted["flags"]),
+        "normalize-clusters": ("Largest duplicate clusters", figures["largest_clusters"]),
+        "normalize-boilerplate": ("Most frequent boilerplate lines", figures["boilerplate_lines"]),
+        "normalize-seconds": (
+            "Seconds per stage",
+            [{"stage": k, "seconds": round(v, 2)} for k, v in report["seconds_per_stage"].items()],
+        ),
+    }
+    return {key: (description, rows) for key, (description, rows) in tables.items() if rows}
+
+
+def publish_artifacts(
+    report: dict[str, Any],
+    quarantined: list[dict[str, Any]],
+    previous: dict[str, Any] | None = None,
+) -> None:
+    with contextlib.suppress(Exception):  # the UI's copy is a nicety: the files are the record
+        create_markdown_artifact(markdown_summary(report, previous), key="normalize-summary")
         create_table_artifact(
             quarantined or [{"source_path": "", "error_kind": "", "message": "none quarantined"}],
             key="normalize-quarantine",
             description="Files this run could not turn into documents, and why",
         )
+        for key, (description, rows) in artifact_tables(report).items():
+            create_table_artifact(rows, key=key, description=description)
 
 
 def console_summary(report: dict[str, Any]) -> str:
@@ -129,4 +169,5 @@ def console_summary(report: dict[str, Any]) -> str:
     if report["failed_batches"]:
         failed = len(report["failed_batches"])
         text += f"\nqingxi: {failed} batch(es) failed: see {report['report_file']}"
-    return text + f"\nqingxi: dataset in {report['output']}"
+    text += f"\nqingxi: dataset in {report['output']}"
+    return text + f"\nqingxi: run report in {report['report_page']}"

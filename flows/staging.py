@@ -85,3 +85,7 @@ class RunLayout:
     @property
     def run_report_file(self) -> Where:
         return self.output / RUNS / f"{self.run_id}.json"
+
+    @property
+    def run_page_file(self) -> Where:
+        return self.output / RUNS / f"{self.run_id}.html"

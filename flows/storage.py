@@ -225,13 +225,18 @@ def write_parquet_atomically(
 
 def write_json_atomically(value: Any, path: Where) -> Where:
     text = json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n"
+    return write_text_atomically(text, path)
+
+
+def write_text_atomically(text: str, path: Where) -> Where:
+    """Write UTF-8 text through a temporary file and a rename (one PUT on an object store)."""
     if isinstance(path, Location):
         with path.open("wb") as handle:
             handle.write(text.encode("utf-8"))
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    temporary.write_text(text)
+    temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
     return path
 

@@ -56,7 +56,8 @@ class PreparedDocument:
     punctuation_widened: int
     entities_decoded: int
     text: str
-    text_original: str | None  # the page before conversion, kept only when converted
+    # the whole page before conversion, for every page: `qingxi explain` shows each raw line
+    text_original: str
 
     def line_keys(self) -> set[str]:
         return document_line_keys(self.text)
@@ -92,7 +93,7 @@ def prepare_document(
         punctuation_widened=cleaned.punctuation_widened,
         entities_decoded=entities_decoded,
         text=conversion.text,
-        text_original=cleaned.text if converted else None,
+        text_original=cleaned.text,
     )
 
 

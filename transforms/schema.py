@@ -85,7 +85,7 @@ DOCUMENT_SCHEMA = pa.schema(
         _field(
             "text_original",
             pa.large_string(),
-            "the whole page (every line) before Traditional→Simplified; null unless converted",
+            "the whole page (every line) as decoded, before Traditional→Simplified",
         ),
         _field(
             "removed",

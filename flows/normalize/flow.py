@@ -8,6 +8,7 @@ I/O; see `flows.tasks` for the batch tasks.
 """
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ from flows import report as reporting
 from flows import staging
 from flows.incremental import plan_run
 from flows.publish import publish, write_run_report
+from flows.run_comparison import previous_report
+from flows.run_figures import dataset_figures
+from flows.run_page import run_page
 from flows.runners import make_task_runner
 from flows.staging import RunLayout
 from flows.storage import (
@@ -158,6 +162,7 @@ def normalize(
         "input": str(input_path),
         "output": str(output_path),
         "report_file": str(layout.run_report_file),
+        "report_page": str(layout.run_page_file),
         "config": config.to_dict(),
         "counts": counts,
         "dataset_rows": totals,
@@ -168,10 +173,15 @@ def normalize(
         "seconds_per_stage": seconds,
         "failed_batches": failed,
         "quarantined_files": quarantined,
-        "seconds": time.perf_counter() - started,
     }
-    write_run_report(layout, report)
-    reporting.publish_artifacts(report, quarantined)
+    counted_at = time.perf_counter()
+    report["figures"] = dataset_figures(layout.output)
+    seconds["report_figures"] = time.perf_counter() - counted_at
+    report["seconds"] = time.perf_counter() - started
+    report["finished_at"] = datetime.now(UTC).isoformat(timespec="microseconds")
+    previous = previous_report(layout.output / staging.RUNS, report)
+    write_run_report(layout, report, run_page(report, previous))
+    reporting.publish_artifacts(report, quarantined, previous)
     return report
 
 
