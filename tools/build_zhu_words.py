@@ -30,12 +30,15 @@ DICTIONARY_WORDS = [
     "专著",
     "编著",
     "遗著",
-    "译著",
-    "论著",
-    "新著",
     "拙著",
-    "著有",
     "著作权",
+    # 著有 (has written) only where its context says so: 随着有关 is far more common
+    "著有《",
+    "曾著有",
+    "另著有",
+    "还著有",
+    "并著有",
+    "者著有",
     "著书立说",
     "彰明较著",
     "臭名昭著",
@@ -50,13 +53,14 @@ DICTIONARY_WORDS = [
     "显著",
     "昭著",
     "巨著",
-    "合著",
 ]
 
 
-# OpenCC entries left out: in running text these two characters are far more often 着 + the
+# OpenCC entries left out: in running text these characters are far more often 着 + the
 # next word (附着于, 看着书, 穿着白衣, 穿着式样) than the rare zhù word; 著书立说 stays.
-EXCLUDED = frozenset({"著于", "著书", "著白", "著式", "著志"})
+# Likewise words whose first character often ends a verb before the particle: 刷新着, 翻译着,
+# 讨论着, 配合着, 结合着, 随着有关 would otherwise keep 著.
+EXCLUDED = frozenset({"著于", "著书", "著白", "著式", "著志", "合著", "合著者", "著有"})
 
 
 def opencc_words() -> dict[str, str]:

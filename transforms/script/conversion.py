@@ -41,6 +41,7 @@ __all__ = [
     "detect_script",
 ]
 
+ZHU_RULE = ("著", "着")  # the row of t2s_corrections.tsv that a 着-writing text is spared
 SUPPORTED_OPENCC_CONFIGS = ("t2s", "tw2s", "hk2s")  # never *2sp: they rewrite vocabulary
 _SURROGATES = re.compile("([\ud800-\udfff]+)")
 
@@ -101,6 +102,7 @@ class SimplifiedConverter:
         self._opencc: opencc.OpenCC | None = None
         self._context_free: npt.NDArray[np.uint32] | None = None
         self._corrections: CorrectionTable | None = None
+        self._corrections_without_zhu_rule: CorrectionTable | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {"config": self.config}
@@ -115,7 +117,19 @@ class SimplifiedConverter:
             if self.config.extra_corrections:
                 rows += read_corrections(self.config.extra_corrections)
             self._corrections = CorrectionTable(rows)
+            self._corrections_without_zhu_rule = CorrectionTable(
+                row for row in rows if (row.wrong, row.right) != ZHU_RULE
+            )
         return self._corrections
+
+    def corrections_for(self, converted: str) -> CorrectionTable:
+        """The table for one converted text. A text that already writes 着 follows the
+        convention of OpenCC's standard and of Hong Kong (particle 着, zhù 著): its 著 are
+        meant, so the 著 -> 着 rule is left out for it."""
+        table = self.corrections
+        if ZHU_RULE[1] in converted and self._corrections_without_zhu_rule is not None:
+            return self._corrections_without_zhu_rule
+        return table
 
     def _opencc_convert(self, text: str, code_points: npt.NDArray[np.uint32] | None = None) -> str:
         if self._opencc is None:
@@ -143,7 +157,8 @@ class SimplifiedConverter:
         >>> SimplifiedConverter().convert_traditional("政府著力解決問題")
         '政府着力解决问题'
         """
-        return self.corrections.apply(self._opencc_convert(text, code_points))
+        converted = self._opencc_convert(text, code_points)
+        return self.corrections_for(converted).apply(converted)
 
     def convert(self, text: str) -> Conversion:
         """Convert a document's Traditional text; anything else comes back untouched.

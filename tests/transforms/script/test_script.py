@@ -292,33 +292,42 @@ def test_the_lookup_table_never_changes_what_opencc_outputs_on_random_text():
 
 @pytest.mark.parametrize("case", opencc_t2s_cases(), ids=lambda case: case["id"])
 def test_opencc_t2s_cases_pass(case):
-    """OpenCC's t2s keeps every 著; qingxi's 著 -> 着 rule departs from it on purpose where a
-    case's expected output keeps the particle 著 (慰藉著 in Issue_767: mainland usage writes
-    慰藉着). Everything else in the 55 cases is exactly OpenCC's answer."""
     assert BARE_T2S.convert(case["input"]) == case["expected"]
-    expected = qingxi_zhu_rule(case["expected"])
-    assert CONVERTER.convert_traditional(case["input"]) == expected
+    assert CONVERTER.convert_traditional(case["input"]) == case["expected"]
     # Through detection: converted as expected, or left alone where the snippet shows no
     # Traditional-only character (陞, 剋, 殢 also stand in Simplified words, so they don't count).
     conversion = CONVERTER.convert(case["input"])
     if detect_script(case["input"]).traditional_only:
-        assert conversion.text == expected
+        assert conversion.text == case["expected"]
     else:
         assert conversion.text is case["input"]
 
 
-def qingxi_zhu_rule(text: str) -> str:
-    """The rule on its own: 著 -> 着 outside the protected 著-words."""
-    return CorrectionTable((Correction("著", "着"), *read_protected_words())).apply(text)
+def test_a_text_that_already_writes_zhe_keeps_its_zhu():
+    """Hong Kong and OpenCC's standard write the particle 着 and keep 著 for zhù: in such a
+    text the 著 -> 着 rule stays off (OpenCC's Issue_767 case is one)."""
+    assert CONVERTER.convert_traditional("他們看著地圖。") == "他们看着地图。"
+    assert (
+        CONVERTER.convert_traditional("他們看着地圖，尋找著名景點。")
+        == "他们看着地图，寻找著名景点。"
+    )
+    assert (
+        CONVERTER.convert_traditional("慰藉著受傷的心靈，看着遠方。")
+        == "慰藉著受伤的心灵，看着远方。"
+    )
 
 
-def test_only_one_opencc_case_meets_the_zhu_rule():
-    departures = [
-        case["id"]
-        for case in opencc_t2s_cases()
-        if qingxi_zhu_rule(case["expected"]) != case["expected"]
-    ]
-    assert departures == ["BYVoid_OpenCC_Issue_767_solace"]
+def test_verbs_ending_like_a_zhu_word_still_take_zhe():
+    """新著, 译著, 论著, 合著 and a bare 著有 are left out of the protected words: as verb + 着
+    (刷新着, 翻译着, 讨论着, 配合着, 随着有关) they are far more common."""
+    text = "隨著有關部門刷新著紀錄，翻譯著、討論著、配合著、結合著工作。"
+    assert (
+        CONVERTER.convert(text).text
+        == "随着有关部门刷新着纪录，翻译着、讨论着、配合着、结合着工作。"
+    )
+    assert CONVERTER.convert("這位作者著有小說多部，曾著有《春秋》。").text == (
+        "这位作者著有小说多部，曾著有《春秋》。"
+    )
 
 
 def test_the_sentence_set_converts_to_accepted_simplified():
