@@ -4,7 +4,7 @@ Traditional round trip (OpenCC s2tw, then qingxi's conversion back), beside unre
 on the same topics and follow-ups that reuse some of another story's paragraphs (negatives).
 
 Sentences come from the repository's own gold bodies (seeds and labelled fixtures); each story
-mutates the sentences it draws (one Han character in ten replaced), so that no paragraph repeats
+mutates the sentences it draws (one Han character in four replaced), so that no paragraph repeats
 whole across stories. Two documents are a positive pair when they are copies of one story.
 """
 
@@ -57,7 +57,7 @@ def mutate(text: str, rng: random.Random, share: float) -> str:
 
 
 def paragraph(rng: random.Random) -> str:
-    return mutate("".join(rng.sample(sentence_pool(), rng.randint(3, 6))), rng, 0.1)
+    return mutate("".join(rng.sample(sentence_pool(), rng.randint(3, 6))), rng, 0.25)
 
 
 def story(rng: random.Random) -> list[str]:
