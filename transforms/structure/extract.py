@@ -7,7 +7,8 @@ a gallery's captions, footer rows, menus: furniture), the article's head (title,
 subtitle, a repeated title, a column's introduction: headings), a notice's closing
 and a PDF's wrapped lines (transforms.structure.paragraphs), then the neighbour rule for short lines
 between paragraphs (transforms.structure.captions). Repeated copies of the body go next
-(duplicates), and the metadata is read from the removed lines (metadata).
+(duplicates), then the prose outside the article's region (regions), and the metadata
+is read from the removed lines (metadata).
 Every non-blank raw line ends up with a kind: `body`/`heading` lines make the paragraphs, all
 others are in `removed`.
 """
@@ -58,7 +59,7 @@ class StructureConfig:
     duplicate_similarity: float = 0.85  # difflib ratio to one earlier line (a few chars changed)
     duplicate_shingle_chars: int = 5
     broken_paragraph_min_chars: int = 30  # shorter lines ending without a stop are not broken
-    region_chrome_line_cost: int = 12  # body chars a chrome line inside the article costs
+    region_chrome_line_cost: int = 20  # body chars a chrome line inside the article costs
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,15 @@
 """The article region: one page has one article, the densest run of kept lines.
 
 After the line rules, prose that is not the article can still look like body: comments under
-a post, the abstracts of a related-articles box, a sidebar of long teasers. Those sit in their
-own blocks, away from the article and separated from it by chrome (menus, counters, login
-boxes). Like BTE's maximal tokens-minus-tags window, each line scores its characters when it is
-kept and a fixed cost when it is chrome; the maximum-sum run of lines (Kadane's scan, linear in
-the page's lines) is the article. Kept lines outside it go to `removed`: `comment` when they
-follow a time stamp (a comment's or a reply's header), `related` otherwise.
+a post, the abstracts of a related-articles box, a sidebar of long teasers, a login box's
+sentences. Those sit in their own blocks, away from the article and separated from it by chrome
+(menus, counters, lists of links). As in BTE's maximal tokens-minus-tags window, each non-blank
+line scores its characters when it is kept and a fixed cost when it is chrome; the maximum-sum
+run of lines (Kadane's scan, linear in the page's lines) is the article. The cost is what a gap
+of chrome between two kept blocks must be outweighed by: a few captions or a share bar inside an
+article are crossed, a footer of 40 links before a block of comments is not. Kept lines outside
+the run go to `removed`: `comment` when a time stamp or byline sits right above them (a reader's
+post header), `related` otherwise.
 """
 
 from collections.abc import Sequence
@@ -17,8 +20,6 @@ from transforms.structure.paragraphs import KEPT
 
 # Chrome right above a line that marks it as a reader's post rather than a teaser.
 COMMENT_HEADER_KINDS = (LineKind.DATELINE, LineKind.BYLINE)
-
-
 COMMENT_HEADER_WINDOW = 2  # non-blank lines above a line that may be its post header
 
 
@@ -27,7 +28,7 @@ def article_region(lines: Sequence[Line], kinds: Sequence[str], cost: int) -> tu
     best, best_span = 0, (0, -1)
     running, start = 0, 0
     for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
-        if not kind:
+        if not kind:  # blank lines neither join nor part blocks
             continue
         value = line.size if kind in KEPT else -cost
         if running <= 0:
@@ -51,8 +52,7 @@ def mark_outside_region(
         if not kind:
             continue
         if kind in KEPT and not first <= index <= last:
-            after = index > last
-            posted = any(earlier in COMMENT_HEADER_KINDS for earlier in recent)
-            kinds[index] = LineKind.COMMENT if after and posted else LineKind.RELATED
+            posted = index > last and any(earlier in COMMENT_HEADER_KINDS for earlier in recent)
+            kinds[index] = LineKind.COMMENT if posted else LineKind.RELATED
         recent = [*recent, kind][-COMMENT_HEADER_WINDOW:]
     return first, last
