@@ -18,6 +18,15 @@ from transforms.records import LineKind
 from transforms.structure.lines import Line
 from transforms.structure.paragraphs import KEPT
 
+# A page break's marks and the head repeated on the next page say the article goes on: they
+# count as the article's own text, so a page-broken article stays one region.
+ARTICLE_CONTINUES = (LineKind.TITLE_REPEAT, LineKind.CONTINUATION)
+
+# Furniture that sits inside articles as often as outside (photo captions, bylines, time
+# lines, rules): it costs a fraction of what a menu line does.
+ARTICLE_FURNITURE = (LineKind.CAPTION, LineKind.SEPARATOR, LineKind.BYLINE, LineKind.DATELINE)
+FURNITURE_COST_SHARE = 0.5
+
 # Chrome right above a line that marks it as a reader's post rather than a teaser.
 COMMENT_HEADER_KINDS = (LineKind.DATELINE, LineKind.BYLINE)
 COMMENT_HEADER_WINDOW = 2  # non-blank lines above a line that may be its post header
@@ -25,12 +34,17 @@ COMMENT_HEADER_WINDOW = 2  # non-blank lines above a line that may be its post h
 
 def article_region(lines: Sequence[Line], kinds: Sequence[str], cost: int) -> tuple[int, int]:
     """(first, last) line index of the maximum-sum run; (0, -1) when nothing is kept."""
-    best, best_span = 0, (0, -1)
-    running, start = 0, 0
+    best, best_span = 0.0, (0, -1)
+    running, start = 0.0, 0
     for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         if not kind:  # blank lines neither join nor part blocks
             continue
-        value = line.size if kind in KEPT else -cost
+        if kind in KEPT or kind in ARTICLE_CONTINUES:
+            value = line.size
+        elif kind in ARTICLE_FURNITURE:
+            value = -cost * FURNITURE_COST_SHARE
+        else:
+            value = -cost
         if running <= 0:
             running, start = value, index
         else:
