@@ -30,6 +30,8 @@ class LineKind(StrEnum):
     DUPLICATE = "duplicate"
     FOOTER = "footer"
     BOILERPLATE = "boilerplate"
+    COMMENT = "comment"  # a reader's comment or a later post under the article
+    RELATED = "related"  # prose outside the article: teasers, related articles, other posts
 
     @property
     def is_kept(self) -> bool:

@@ -90,7 +90,8 @@ DOCUMENT_SCHEMA = pa.schema(
         _field(
             "removed",
             list_of(REMOVED_SEGMENT_TYPE),
-            "every non-blank raw line kept out of text: {kind, line (1-based), text}",
+            "every non-blank raw line kept out of text: {kind, line (1-based), text}; kind comment"
+            " or related for prose outside the article region (a reader's post, teasers)",
             False,
         ),
         _field("flags", list_of(pa.string()), "quality flags (lossy_encoding, truncated…)", False),

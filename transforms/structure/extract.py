@@ -7,7 +7,8 @@ a gallery's captions, footer rows, menus: furniture), the article's head (title,
 subtitle, a repeated title, a column's introduction: headings), a notice's closing
 and a PDF's wrapped lines (transforms.structure.paragraphs), then the neighbour rule for short lines
 between paragraphs (transforms.structure.captions). Repeated copies of the body go next
-(duplicates), and the metadata is read from the removed lines (metadata).
+(duplicates), then the prose outside the article's region (regions), and the metadata
+is read from the removed lines (metadata).
 Every non-blank raw line ends up with a kind: `body`/`heading` lines make the paragraphs, all
 others are in `removed`.
 """
@@ -37,6 +38,7 @@ from transforms.structure.paragraphs import (
     keep_signatures,
     mark_wrapped_lines,
 )
+from transforms.structure.regions import mark_outside_region
 
 __all__ = ["Metadata", "StructureConfig", "StructuredDocument", "extract_structure"]
 
@@ -57,6 +59,7 @@ class StructureConfig:
     duplicate_similarity: float = 0.85  # difflib ratio to one earlier line (a few chars changed)
     duplicate_shingle_chars: int = 5
     broken_paragraph_min_chars: int = 30  # shorter lines ending without a stop are not broken
+    region_chrome_line_cost: int = 20  # body chars a chrome line inside the article costs
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ def extract_structure(
         config.duplicate_similarity,
         config.duplicate_shingle_chars,
     )
+    mark_outside_region(lines, kinds, config.region_chrome_line_cost)
     built = build_paragraphs(lines, kinds, config.broken_paragraph_min_chars, wrapped)
     return StructuredDocument(
         paragraphs=tuple(paragraph.text for paragraph in built.paragraphs),

@@ -1,0 +1,62 @@
+"""The article region: prose outside the page's one article goes to removed, with its kind."""
+
+from transforms.structure import extract_structure
+from transforms.structure.lines import split_lines
+from transforms.structure.regions import article_region
+
+MENU = "\n".join(["首页", "新闻", "财经", "体育", "娱乐", "科技", "汽车", "房产", "教育", "旅游"])
+
+BLOG_WITH_COMMENTS = f"""{MENU}
+
+桐湾老街的一个清晨
+2024-03-02 07:40　作者：江边散步的人
+
+天刚亮，桐湾老街的早点铺子就升起了白汽，卖豆浆的阿婆一边收钱一边和熟客聊着昨晚的雨。
+沿着石板路往东走，修鞋摊、裁缝铺和一家开了四十年的理发店挨在一起，门口都摆着小板凳。
+我在街口买了两个烧饼，坐在河边的台阶上看船慢慢靠岸，觉得这一天可以过得很慢很慢。
+
+{MENU}
+网友评论
+登录
+注册
+发表
+网友 小桥流水 2024-03-02 09:12
+我小时候也在这样的老街上长大，现在想起来还是觉得那种烟火气最让人怀念，谢谢作者写出来。"""
+
+PORTAL_WITH_RELATED = f"""{MENU}
+
+云溪县新建三座乡村图书室
+2024-05-10 10:05　来源：云溪县融媒体中心
+
+今年以来，云溪县在三个行政村新建乡村图书室，每座藏书三千册以上，并配有阅读桌椅和电脑。
+图书室由村委会安排专人管理，每周开放五天，周末还将组织亲子阅读和农技讲座等活动。
+
+{MENU}
+南屿镇举办首届农民读书节，来自十二个村的两百多名村民参加了朗读比赛和图书交换活动。"""
+
+
+def kind_of(text: str, page: str) -> str:
+    result = extract_structure(page)
+    lines = page.split("\n")
+    return result.line_kinds[next(i for i, line in enumerate(lines) if line.startswith(text))]
+
+
+def test_a_comment_under_a_blog_post_is_not_the_article() -> None:
+    result = extract_structure(BLOG_WITH_COMMENTS)
+    assert len(result.paragraphs) == 3
+    assert result.paragraphs[0].startswith("天刚亮")
+    assert kind_of("我小时候也在", BLOG_WITH_COMMENTS) == "comment"  # under a post header
+
+
+def test_a_teaser_abstract_after_the_menus_is_not_the_article() -> None:
+    result = extract_structure(PORTAL_WITH_RELATED)
+    assert [paragraph[:4] for paragraph in result.paragraphs] == ["今年以来", "图书室由"]
+    assert kind_of("南屿镇举办", PORTAL_WITH_RELATED) == "related"
+
+
+def test_the_region_is_the_run_of_kept_lines_chrome_does_not_outweigh() -> None:
+    lines = split_lines(
+        "甲" * 30 + "\n菜单\n" + "乙" * 30 + "\n" + "\n".join(["菜单"] * 5) + "\n丙"
+    )
+    kinds = ["body", "nav", "body"] + ["nav"] * 5 + ["body"]
+    assert article_region(lines, kinds, cost=20) == (0, 2)  # one menu line is crossed, five not

@@ -1,0 +1,72 @@
+"""The article region: one page has one article, the densest run of kept lines.
+
+After the line rules, prose that is not the article can still look like body: comments under
+a post, the abstracts of a related-articles box, a sidebar of long teasers, a login box's
+sentences. Those sit in their own blocks, away from the article and separated from it by chrome
+(menus, counters, lists of links). As in BTE's maximal tokens-minus-tags window, each non-blank
+line scores its characters when it is kept and a fixed cost when it is chrome; the maximum-sum
+run of lines (Kadane's scan, linear in the page's lines) is the article. The cost is what a gap
+of chrome between two kept blocks must be outweighed by: a few captions or a share bar inside an
+article are crossed, a footer of 40 links before a block of comments is not. Kept lines outside
+the run go to `removed`: `comment` when a time stamp or byline sits right above them (a reader's
+post header), `related` otherwise.
+"""
+
+from collections.abc import Sequence
+
+from transforms.records import LineKind
+from transforms.structure.lines import Line
+from transforms.structure.paragraphs import KEPT
+
+# A page break's marks and the head repeated on the next page say the article goes on: they
+# count as the article's own text, so a page-broken article stays one region.
+ARTICLE_CONTINUES = (LineKind.TITLE_REPEAT, LineKind.CONTINUATION)
+
+# Furniture that sits inside articles as often as outside (photo captions, bylines, time
+# lines, rules): it costs a fraction of what a menu line does.
+ARTICLE_FURNITURE = (LineKind.CAPTION, LineKind.SEPARATOR, LineKind.BYLINE, LineKind.DATELINE)
+FURNITURE_COST_SHARE = 0.5
+
+# Chrome right above a line that marks it as a reader's post rather than a teaser.
+COMMENT_HEADER_KINDS = (LineKind.DATELINE, LineKind.BYLINE)
+COMMENT_HEADER_WINDOW = 2  # non-blank lines above a line that may be its post header
+
+
+def article_region(lines: Sequence[Line], kinds: Sequence[str], cost: int) -> tuple[int, int]:
+    """(first, last) line index of the maximum-sum run; (0, -1) when nothing is kept."""
+    best, best_span = 0.0, (0, -1)
+    running, start = 0.0, 0
+    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
+        if not kind:  # blank lines neither join nor part blocks
+            continue
+        if kind in KEPT or kind in ARTICLE_CONTINUES:
+            value = line.size
+        elif kind in ARTICLE_FURNITURE:
+            value = -cost * FURNITURE_COST_SHARE
+        else:
+            value = -cost
+        if running <= 0:
+            running, start = value, index
+        else:
+            running += value
+        if running > best:
+            best, best_span = running, (start, index)
+    return best_span
+
+
+def mark_outside_region(
+    lines: Sequence[Line], kinds: list[str], chrome_line_cost: int
+) -> tuple[int, int]:
+    """Move the kept lines outside the article region to `comment` or `related`."""
+    first, last = article_region(lines, kinds, chrome_line_cost)
+    if last < first:
+        return first, last
+    recent: list[str] = []
+    for index, kind in enumerate(kinds):
+        if not kind:
+            continue
+        if kind in KEPT and not first <= index <= last:
+            posted = index > last and any(earlier in COMMENT_HEADER_KINDS for earlier in recent)
+            kinds[index] = LineKind.COMMENT if posted else LineKind.RELATED
+        recent = [*recent, kind][-COMMENT_HEADER_WINDOW:]
+    return first, last
