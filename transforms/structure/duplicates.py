@@ -24,15 +24,15 @@ _DECOMPOSED_BLOCKS = ((0x00A0, 0x0100), (0x2000, 0x2070), (0x3000, 0x3040), (0xF
 
 
 @cache
-def _decompositions() -> dict[int, str]:
-    """The blocks' decomposable characters and their decompositions, as a `str.translate` table."""
+def _decompositions() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern finding the blocks' decomposable characters, and their decompositions."""
     table = {}
     for first, last in _DECOMPOSED_BLOCKS:
         for character in map(chr, range(first, last)):
             decomposed = unicodedata.normalize("NFKD", character)
             if decomposed != character:
-                table[ord(character)] = decomposed
-    return table
+                table[character] = decomposed
+    return re.compile("[" + "".join(map(re.escape, table)) + "]"), table
 
 
 def comparable_text(text: str) -> str:
@@ -41,7 +41,8 @@ def comparable_text(text: str) -> str:
     >>> comparable_text('１２月，“ＡＢ”计划…完成！')
     '12月AB计划完成'
     """
-    text = text.translate(_decompositions())
+    pattern, table = _decompositions()
+    text = pattern.sub(lambda match: table[match[0]], text)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return _NOT_WORD.sub("", text)
