@@ -10,7 +10,7 @@ transforms.structure.captions settles the short lines left between paragraphs fr
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 PATTERNS = Path(__file__).parent / "data"
@@ -18,6 +18,9 @@ SENTENCE_END = "。！？!?；;…：:"
 CLOSING = "”’」』）)》〉】]\"'"
 OPEN_CONTINUATION = "，,、（(“‘《〈【—-"
 PROSE_RULE_MIN_CHARS = 40  # a finished sentence this long is tested by prose_ok rules only
+# Shapes of distinct line texts remembered per process: chrome recurs across a site's pages, so
+# most of its lines are described once; the bound keeps memory flat on any corpus size.
+SHAPE_MEMO_LINES = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -148,12 +151,43 @@ def matching_rule(content: str, size: int, prose: bool = False) -> Rule | None:
     >>> matching_rule('当前位置:首页 > 新闻 > 要闻', 20).kind, matching_rule('正文。', 3)
     ('nav', None)
     """
-    for rule in tables().rules:
-        if prose and not rule.prose_ok:
-            continue
-        if size <= rule.max_chars and rule.pattern.search(content):
+    candidates, gate = _candidate_rules(_size_bucket(size), prose)
+    # Most lines match no rule: one search of every candidate at once settles them, and only a
+    # line the gate lets through is tested rule by rule to find the first that applies.
+    if gate is None or not gate.search(content):
+        return None
+    for rule in candidates:
+        if rule.pattern.search(content):
             return rule
     return None
+
+
+@cache
+def _rule_limits() -> tuple[int, ...]:
+    return tuple(sorted({rule.max_chars for rule in tables().rules}))
+
+
+def _size_bucket(size: int) -> int:
+    """The smallest rule limit a line of `size` characters is within (rules with a limit at
+    least that large are the ones that may apply to it); beyond every limit, -1."""
+    for limit in _rule_limits():
+        if size <= limit:
+            return limit
+    return -1
+
+
+@cache
+def _candidate_rules(bucket: int, prose: bool) -> tuple[tuple[Rule, ...], re.Pattern[str] | None]:
+    """The rules, in table order, that may apply to a line of a size bucket, and one pattern
+    matching wherever any of them does (None when there are none)."""
+    rules = tuple(
+        rule
+        for rule in tables().rules
+        if bucket != -1 and bucket <= rule.max_chars and (rule.prose_ok or not prose)
+    )
+    if not rules:
+        return rules, None
+    return rules, re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in rules))
 
 
 def _is_link_list(content: str, item_max_chars: int) -> bool:
@@ -173,7 +207,15 @@ def describe(
 ) -> Shape:
     """The line's own evidence: the table rule it matches and its shape (blank lines have
     no kind and no shape)."""
-    content, size, shapes = line.content, line.size, tables().shapes
+    return _describe_content(line.content, prose_min_chars, title_max_chars, nav_item_max_chars)
+
+
+@lru_cache(maxsize=SHAPE_MEMO_LINES)
+def _describe_content(
+    content: str, prose_min_chars: int, title_max_chars: int, nav_item_max_chars: int
+) -> Shape:
+    """A shape depends on the line's text alone (Shape is frozen): remembered by text."""
+    size, shapes = len("".join(content.split())), tables().shapes
     bullet = bool(shapes["bullet"].match(content))
     statistic = bool(shapes["statistic"].match(content))
     # A line ending on a comma, or holding clauses and half as long as a paragraph, is (part
