@@ -165,8 +165,20 @@ def run_normalize(args: argparse.Namespace) -> int:
         print(f"qingxi: error: {error}", file=sys.stderr)
         return 2
 
-    from flows import report
+    problem = dead_prefect_server()
+    if problem:
+        print(f"qingxi: error: {problem}", file=sys.stderr)
+        return 2
+    from flows import output_lock, report
     from flows.normalize import normalize
+    from flows.storage import location
+
+    output = location(args.output)
+    try:
+        taken = output_lock.acquire(output, "cli")
+    except output_lock.OutputLockedError as error:
+        print(f"qingxi: error: {error}", file=sys.stderr)
+        return 3
 
     if args.verbose:
         show_prefect_logs()
@@ -187,5 +199,42 @@ def run_normalize(args: argparse.Namespace) -> int:
             print(f"qingxi: error: {error}", file=sys.stderr)  # one line: how to fix the cluster
             return 1
         raise
+    finally:
+        if taken:
+            output_lock.release(output)
     print(report.console_summary(summary))
+    problem = failed_batches_problem(summary)
+    if problem:
+        print(f"qingxi: error: {problem}", file=sys.stderr)
+        return 1
     return 0
+
+
+def failed_batches_problem(summary: dict[str, Any]) -> str | None:
+    """One line when batches failed (their files' previous rows were kept), else None."""
+    failed = summary.get("failed_batches") or []
+    if not failed:
+        return None
+    return (
+        f"{len(failed)} batch(es) failed, the previous rows of their files were kept; "
+        f"first: {failed[0]['error']}"
+    )
+
+
+def dead_prefect_server(timeout_seconds: float = 3.0) -> str | None:
+    """One line when PREFECT_API_URL names a server that does not answer, else None: the
+    Prefect client would otherwise retry for minutes before it says anything."""
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
+        return None
+    import httpx
+
+    try:
+        httpx.get(url.rstrip("/") + "/health", timeout=timeout_seconds).raise_for_status()
+    except httpx.HTTPError as error:
+        return (
+            f"the Prefect server at PREFECT_API_URL={url} does not answer "
+            f"({type(error).__name__}: {error}); start it, or unset PREFECT_API_URL to run "
+            "with a temporary local server"
+        )
+    return None

@@ -15,6 +15,7 @@ Atomicity
     clean-up (or after a crash in between), see old and new parts together: read the pointer.
 """
 
+import errno
 import json
 import os
 import posixpath
@@ -24,6 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISSOCK
 from typing import IO, Any
 
 import fsspec
@@ -125,10 +127,13 @@ class InputFile:
 
 
 def discover_files(input_path: str, pattern: str = "**/*") -> list[InputFile]:
-    """Every regular file under `input_path` matching the glob `pattern`, in path order.
+    """Every file under `input_path` matching the glob `pattern`, in path order.
 
     A single file is accepted too; its relative path is its name. Hidden files and folders
-    (dot-names) are skipped: they are editor and VCS litter, not documents.
+    (dot-names) are skipped: they are editor and VCS litter, not documents. Besides regular
+    files, the entries a reader must not open (FIFOs, sockets, devices, symlink loops,
+    dangling links) are listed too, so that `read_input` quarantines them with a reason;
+    folders are walked, not listed.
     """
     root = location(input_path)
     if isinstance(root, Location):
@@ -142,15 +147,47 @@ def discover_files(input_path: str, pattern: str = "**/*") -> list[InputFile]:
         relative = candidate.relative_to(base)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if candidate.is_file():
+        try:
             stat = candidate.stat()
+        except OSError:  # a loop or a dangling link: not openable, but reported
+            found.append(InputFile(str(candidate), relative.as_posix(), 0, 0))
+            continue
+        if not S_ISDIR(stat.st_mode):
             found.append(
                 InputFile(str(candidate), relative.as_posix(), stat.st_size, stat.st_mtime_ns)
             )
-        elif candidate.is_symlink() and not candidate.exists():
-            # a dangling link is a document we were meant to have: quarantine it, loudly
-            found.append(InputFile(str(candidate), relative.as_posix(), 0, 0))
     return found
+
+
+# Why a file that is not a regular file is not read: its `error_kind` and the reason.
+SPECIAL_FILES = (
+    (S_ISFIFO, "fifo", "a named pipe (FIFO): reading it could block forever"),
+    (S_ISSOCK, "special_file", "a socket, not a file"),
+    (S_ISCHR, "special_file", "a character device, not a file"),
+    (S_ISBLK, "special_file", "a block device, not a file"),
+)
+
+
+def unopenable_reason(path: str) -> tuple[str, str] | None:
+    """(error_kind, message) for a local path that must not be opened, or None.
+
+    Checked just before `open`, without opening: a FIFO would block the run, a device may
+    never end, and a symlink loop or a dangling link has nothing to read.
+    """
+    if "://" in path:
+        return None
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symlink_loop", f"symbolic link loop: {error.strerror}"
+        if os.path.islink(path):
+            return "dangling_link", f"symbolic link to a missing file: {os.readlink(path)}"
+        return None  # the open will fail and say why
+    for test, kind, message in SPECIAL_FILES:
+        if test(mode):
+            return kind, message
+    return None
 
 
 def _discover_remote(root: Location, pattern: str) -> list[InputFile]:

@@ -27,6 +27,7 @@ from flows.storage import (
     read_input_bytes,
     read_parquet_folder,
     read_table,
+    unopenable_reason,
     write_parquet_atomically,
 )
 from transforms import dedup
@@ -83,9 +84,15 @@ def quarantine_row(record: QuarantinedDocument, run_id: str) -> dict[str, Any]:
 
 
 def read_input(file: InputFile) -> RawDocument | QuarantinedDocument:
+    """The file's bytes, or its quarantine row: any OSError is one file's problem, and
+    FIFOs, devices, symlink loops and dangling links are never opened."""
+    problem = unopenable_reason(file.path)
+    if problem is not None:
+        kind, message = problem
+        return QuarantinedDocument(file.relative_path, None, kind, message, None)
     try:
         return RawDocument(file.relative_path, read_input_bytes(file.path))
-    except (PermissionError, FileNotFoundError, IsADirectoryError) as error:
+    except OSError as error:
         return QuarantinedDocument(
             file.relative_path, None, "unreadable", f"{type(error).__name__}: {error}", file.size
         )
@@ -169,7 +176,9 @@ def count_recurring_lines(
     if previous is not None:
         keep = pc.is_in(previous["source_path"], value_set=pa.array(retained_paths, pa.string()))
         tables.append(previous.filter(keep))
-    keys = pa.concat_tables([table for table in tables if table is not None])
+    keys = pa.concat_tables(
+        [table for table in tables if table is not None] or [staging.LINE_KEY_SCHEMA.empty_table()]
+    )
     per_document = keys.group_by(["key_hash", "doc_id"]).aggregate([]).group_by("key_hash")
     counts = per_document.aggregate([([], "count_all")])
     recurring = counts.filter(pc.greater_equal(counts["count_all"], min_documents))

@@ -117,7 +117,13 @@ QUARANTINE_SCHEMA = pa.schema(
     [
         _field("source_path", pa.string(), "path of the raw file relative to --input", False),
         _field("doc_id", pa.string(), "sha256 of the raw bytes; null when unreadable"),
-        _field("error_kind", pa.string(), "not_text, empty, unreadable or processing_error", False),
+        _field(
+            "error_kind",
+            pa.string(),
+            "not_text, empty, unreadable, processing_error; never opened: fifo, special_file"
+            " (socket, device), symlink_loop, dangling_link",
+            False,
+        ),
         _field("message", pa.string(), "one line saying what went wrong", False),
         _field("source_bytes", pa.int64(), "size of the raw file in bytes, if known"),
         _field("run_id", pa.string(), "Prefect flow run that quarantined the file", False),

@@ -16,8 +16,8 @@ import pyarrow as pa
 from prefect import flow
 from prefect.runtime import flow_run
 
+from flows import output_lock, staging
 from flows import report as reporting
-from flows import staging
 from flows.incremental import plan_run
 from flows.publish import publish, write_run_report
 from flows.run_comparison import previous_report
@@ -67,10 +67,49 @@ def normalize(
     `options` holds per-stage settings, e.g. {"script": {"opencc_config": "t2s"},
     "structure": {"recurring_min_documents": 3}} (see transforms.config.PipelineConfig).
     """
-    started = time.perf_counter()
     config = PipelineConfig.from_dict(options or {})
     run_id = str(flow_run.get_id() or f"local-{int(time.time())}")
     layout = RunLayout(location(output_path), run_id)
+    with output_lock.locked(layout.output, run_id):
+        remove_stale_staging(layout)
+        return _normalize(
+            layout,
+            input_path,
+            output_path,
+            pattern,
+            workers,
+            batch_size,
+            dask_address,
+            full_refresh,
+            config,
+        )
+
+
+def remove_stale_staging(layout: RunLayout) -> None:
+    """Staging folders and retired dataset folders of other runs: with the lock held, their
+    runs are dead (killed before their clean-up), and what they staged was never published."""
+    if not isinstance(layout.output, Path):
+        return
+    for folder in (layout.output / ".staging").glob("*"):
+        if folder.name != layout.run_id:
+            remove_tree(folder)
+    for folder in layout.output.glob(".*.old-*"):
+        remove_tree(folder)
+
+
+def _normalize(
+    layout: RunLayout,
+    input_path: str,
+    output_path: str,
+    pattern: str,
+    workers: int,
+    batch_size: int,
+    dask_address: str | None,
+    full_refresh: bool,
+    config: PipelineConfig,
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    run_id = layout.run_id
     files = discover_files(input_path, pattern)
     plan = plan_run(files, layout, config.fingerprint(), full_refresh)
     batches = chunks(plan.to_process, max(batch_size, 1))
