@@ -26,8 +26,8 @@ Stages (DataFrame operations of the shape Dask runs: map_partitions, shuffle, gr
     normalization and shingles in transforms.shingling.)
 
 Clusters and the keep rule: see transforms.duplicate_clusters. Incremental runs (signatures
-remembered between runs, `seen`): see transforms.signature_store. This module is the stage's
-entry point; it also exports the names of those modules that the flows use through it.
+remembered between runs, `seen`): see transforms.signature_store. The stage's public names
+are exported by its package (`transforms.dedup`).
 """
 
 import functools
@@ -36,43 +36,18 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from transforms.dedup.duplicate_clusters import (
-    RESULT_COLUMNS,
     LinkedComponents,
     apply_keep_rule,
-    clusters_of_linked,
 )
 from transforms.dedup.minhash_lsh import (
-    SIGNATURE_COLUMNS,
     DedupConfig,
     band_rows,
     candidate_pairs,
-    signature_table,
 )
 from transforms.dedup.shingling import normalize_for_dedup, overlap, shingle_sets
 from transforms.dedup.signature_store import (
-    SIGNATURE_SCHEMA,
     new_and_seen_documents,
-    remembered_signatures,
-    signatures_from_arrow,
-    signatures_to_arrow,
 )
-
-__all__ = [
-    "RESULT_COLUMNS",
-    "SIGNATURE_COLUMNS",
-    "SIGNATURE_SCHEMA",
-    "DedupConfig",
-    "band_rows",
-    "body_representatives",
-    "candidate_pairs",
-    "clusters_of_linked",
-    "find_duplicates",
-    "remembered_signatures",
-    "signature_table",
-    "signatures_from_arrow",
-    "signatures_to_arrow",
-    "verified_pairs",
-]
 
 TextSource = Callable[[list[str]], Mapping[str, str]] | Mapping[str, str]
 
