@@ -6,6 +6,7 @@ changed output, so files processed under another fingerprint are processed again
 """
 
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -49,9 +50,15 @@ class PipelineConfig:
         >>> PipelineConfig().fingerprint() == PipelineConfig().fingerprint()
         True
         """
-        payload = json.dumps(
-            {"pipeline_version": PIPELINE_VERSION, "config": self.to_dict()},
-            sort_keys=True,
-            default=str,
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+        return _fingerprint(self)
+
+
+@functools.cache
+def _fingerprint(config: PipelineConfig) -> str:
+    # once per configuration: every output row carries it
+    payload = json.dumps(
+        {"pipeline_version": PIPELINE_VERSION, "config": config.to_dict()},
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+
 from transforms.records import LineKind
 from transforms.structure.lines import Line
 from transforms.structure.paragraphs import KEPT
@@ -87,18 +89,29 @@ def mark_duplicates(
     >>> mark_duplicates(lines, kinds, 10, 0.8, 0.85, 5); [str(kind) for kind in kinds]
     ['body', 'heading', 'duplicate']
     """
-    texts: dict[int, str] = {}  # the comparable text of every body line
+    texts = {index: comparable_text(line.content) for index, line in enumerate(lines)
+             if kinds[index] in KEPT}  # fmt: skip
+    candidates = [index for index, text in texts.items() if len(text) >= min_chars]
+    may_repeat = _may_repeat([texts[index] for index in candidates], shingle)
     seen: set[str] = set()
     seen_figures: set[str] = set()
     earlier: list[_Seen] = []
-    for index, line in enumerate(lines):
-        if kinds[index] not in KEPT:
-            continue
-        text = texts[index] = comparable_text(line.content)
-        if len(text) < min_chars:
-            continue
-        pieces = _shingles(text, shingle)
+    # Lines that cannot repeat anything before them are kept without building their shingle
+    # sets, until a line that may repeat one needs them.
+    pending: list[tuple[str, list[str]]] = []
+    for index, possible in zip(candidates, may_repeat, strict=True):
+        text = texts[index]
         figures = _FIGURES.findall(text)
+        if not possible:
+            pending.append((text, figures))
+            seen_figures.update(figures)
+            continue
+        for earlier_text, earlier_figures in pending:
+            earlier_pieces = _shingles(earlier_text, shingle)
+            seen |= earlier_pieces
+            earlier.append(_Seen(earlier_text, earlier_pieces, earlier_figures))
+        pending.clear()
+        pieces = _shingles(text, shingle)
         shared = len(pieces & seen)
         contained = shared >= containment * len(pieces) and seen_figures.issuperset(figures)
         if contained or (
@@ -110,6 +123,43 @@ def mark_duplicates(
         seen_figures.update(figures)
         earlier.append(_Seen(text, pieces, figures))
     _mark_repeated_short_lines(texts, kinds, min_chars)
+
+
+_GRAM_BASE = np.uint64(1_000_003)
+
+
+def _may_repeat(texts: Sequence[str], size: int) -> list[bool]:
+    """For each text, whether at least half of its distinct `size`-grams occur in the texts
+    before it: an upper bound of what the exact test counts (it counts only earlier lines
+    that were kept, and gram hashes that collide only let more texts through), so a text
+    found False here cannot be a duplicate. One vectorised pass over the page's body.
+
+    >>> _may_repeat(['甲乙丙丁戊己庚', '子丑寅卯辰巳午', '甲乙丙丁戊己庚！'], 5)
+    [False, False, True]
+    """
+    if len(texts) < 2 or min(map(len, texts)) < size:
+        return [len(texts) >= 2] * len(texts)  # too few to bound: let the exact test decide
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(lengths) - lengths
+    count = len(codes) - size + 1
+    hashes = np.zeros(count, dtype=np.uint64)
+    for offset in range(size):
+        hashes = hashes * _GRAM_BASE + codes[offset : offset + count]
+    grams_per_text = lengths - size + 1
+    owner = np.repeat(np.arange(len(texts)), grams_per_text)
+    first_gram = np.cumsum(grams_per_text) - grams_per_text
+    positions = np.repeat(starts - first_gram, grams_per_text) + np.arange(len(owner))
+    hashes = hashes[positions]  # grams inside one text only
+    order = np.lexsort((owner, hashes))
+    hashes, owner = hashes[order], owner[order]
+    group_start = np.r_[True, hashes[1:] != hashes[:-1]]
+    first_owner = owner[np.flatnonzero(group_start)][np.cumsum(group_start) - 1]
+    distinct = group_start | np.r_[True, owner[1:] != owner[:-1]]
+    earlier = distinct & (first_owner < owner)
+    per_text = np.bincount(owner[distinct], minlength=len(texts))
+    found = np.bincount(owner[earlier], minlength=len(texts))
+    return (2 * found >= per_text).tolist()
 
 
 def _resembles(

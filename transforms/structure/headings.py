@@ -2,7 +2,6 @@
 and a column's standing introduction before it; the site's lines above the title are nav."""
 
 from transforms.records import LineKind
-from transforms.structure.boilerplate import normalize_line
 from transforms.structure.lines import opens_subtitle
 from transforms.structure.metadata import masthead_source
 from transforms.structure.page import HEADER_KINDS, Page
@@ -107,17 +106,21 @@ def _section_headings(page: Page, start: int) -> bool:
 
 def _repeats(page: Page, heading: int) -> list[list[int]]:
     """Later runs of open short lines that spell the heading's text again."""
-    wanted = normalize_line(page.lines[heading].content)
+    wanted = page.normalized(heading)
+    kinds, shapes, count = page.kinds, page.shapes, len(page.lines)
     runs: list[list[int]] = []
     index = heading + 1
-    while index < len(page.lines):
+    while index < count:
+        if kinds[index] is not None or not shapes[index].short:
+            index += 1  # no run starts here (a blank line's run is the next line's)
+            continue
         run, joined = [], ""
-        for later in range(index, len(page.lines)):
-            if page.kinds[later] == "":
+        for later in range(index, count):
+            if kinds[later] == "":
                 continue
-            if page.kinds[later] is not None or not page.shapes[later].short:
+            if kinds[later] is not None or not shapes[later].short:
                 break
-            joined += normalize_line(page.lines[later].content)
+            joined += page.normalized(later)
             if not wanted.startswith(joined):
                 break
             run.append(later)

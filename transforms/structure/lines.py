@@ -10,8 +10,9 @@ transforms.structure.captions settles the short lines left between paragraphs fr
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 PATTERNS = Path(__file__).parent / "data"
 SENTENCE_END = "。！？!?；;…：:"
@@ -39,20 +40,39 @@ class Tables:
     macros: dict[str, str]  # {NAME} {NAMES} {JOB}, for other tables that speak of names
 
 
-@dataclass(frozen=True)
 class Line:
-    number: int  # 1-based, as in the raw text
-    raw: str  # the line as it stood
-    content: str  # without surrounding whitespace (indentation included)
+    """One raw line: `number` 1-based as in the raw text, `raw` as it stood, `content`
+    without surrounding whitespace, `size` its characters that are not whitespace.
 
-    @cached_property
-    def size(self) -> int:
-        """Characters that are not whitespace."""
-        return len("".join(self.content.split()))
+    A plain slotted class rather than a frozen dataclass: a page has hundreds of lines and
+    every step reads `size`, so it is counted once, when the line is made.
+
+    >>> Line(3, ' 第 一 行 ', '第 一 行').size
+    3
+    """
+
+    __slots__ = ("content", "number", "raw", "size")
+
+    def __init__(self, number: int, raw: str, content: str) -> None:
+        self.number, self.raw, self.content = number, raw, content
+        self.size = len("".join(content.split()))
+
+    def __repr__(self) -> str:
+        return f"Line({self.number!r}, {self.raw!r}, {self.content!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Line):
+            return NotImplemented
+        return (self.number, self.raw, self.content) == (other.number, other.raw, other.content)
+
+    def __hash__(self) -> int:
+        return hash((self.number, self.raw, self.content))
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(NamedTuple):
+    """A line's own evidence (a tuple: made for every distinct line text, and immutable,
+    since the shape memo hands the same one to every page that has the line)."""
+
     pattern_kind: str | None  # the furniture kind a table rule names, if any
     opens_box: bool  # a sidebar mark heading the lines below it
     prose: bool  # a sentence or a paragraph: ends like one, or long enough to be one
@@ -151,10 +171,14 @@ def matching_rule(content: str, size: int, prose: bool = False) -> Rule | None:
     >>> matching_rule('当前位置:首页 > 新闻 > 要闻', 20).kind, matching_rule('正文。', 3)
     ('nav', None)
     """
-    candidates, gate = _candidate_rules(_size_bucket(size), prose)
-    # Most lines match no rule: one search of every candidate at once settles them, and only a
-    # line the gate lets through is tested rule by rule to find the first that applies.
-    if gate is None or not gate.search(content):
+    candidates, anchored, floating = _candidate_rules(_size_bucket(size), prose)
+    # Most lines match no rule: two gates settle them, one tried only at the line's start
+    # (rules all of whose branches open with ^) and one searched through it, and only a line
+    # a gate lets through is tested rule by rule to find the first that applies.
+    if not (
+        (anchored is not None and anchored.match(content))
+        or (floating is not None and floating.search(content))
+    ):
         return None
     for rule in candidates:
         if rule.pattern.search(content):
@@ -176,18 +200,56 @@ def _size_bucket(size: int) -> int:
     return -1
 
 
+Gate = re.Pattern[str] | None
+
+
 @cache
-def _candidate_rules(bucket: int, prose: bool) -> tuple[tuple[Rule, ...], re.Pattern[str] | None]:
-    """The rules, in table order, that may apply to a line of a size bucket, and one pattern
-    matching wherever any of them does (None when there are none)."""
+def _candidate_rules(bucket: int, prose: bool) -> tuple[tuple[Rule, ...], Gate, Gate]:
+    """The rules, in table order, that may apply to a line of a size bucket, one pattern
+    matching at the line's start wherever an anchored one of them does, and one matching
+    anywhere wherever one of the others does (None when there are none of a kind)."""
     rules = tuple(
         rule
         for rule in tables().rules
         if bucket != -1 and bucket <= rule.max_chars and (rule.prose_ok or not prose)
     )
-    if not rules:
-        return rules, None
-    return rules, re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in rules))
+    anchored = [rule.pattern.pattern for rule in rules if _is_anchored(rule.pattern.pattern)]
+    floating = [rule.pattern.pattern for rule in rules if not _is_anchored(rule.pattern.pattern)]
+    return rules, _union(anchored), _union(floating)
+
+
+def _union(patterns: list[str]) -> Gate:
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns)) if patterns else None
+
+
+def _is_anchored(pattern: str) -> bool:
+    """Whether every top-level branch of a pattern opens with ^ (so it can only match at the
+    start of a line: `match` tries it once where `search` tries it at every position).
+
+    >>> _is_anchored('^a|^(b|c)'), _is_anchored('^a|b'), _is_anchored('^(a|b)|[|]x')
+    (True, False, False)
+    """
+    depth, in_class, escaped, branch_start = 0, False, False, True
+    for char in pattern:
+        if branch_start:
+            if char != "^":
+                return False
+            branch_start = False
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branch_start = True
+    return not branch_start
 
 
 def _is_link_list(content: str, item_max_chars: int) -> bool:

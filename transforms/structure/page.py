@@ -3,6 +3,7 @@ so far, each step of transforms.structure.extract settling only the lines the st
 open (kind None; blank lines have kind '')."""
 
 from transforms.records import LineKind
+from transforms.structure.boilerplate import normalize_line
 from transforms.structure.lines import Line, Shape
 
 # The lines of an article's head under its title: publication information and page marks.
@@ -18,6 +19,14 @@ class Page:
             "" if not line.content else _own_kind(shape)
             for line, shape in zip(lines, shapes, strict=True)
         ]
+        self._normalized: dict[int, str] = {}
+
+    def normalized(self, index: int) -> str:
+        """The line's text as line keys see it (boilerplate.normalize_line), once a line."""
+        text = self._normalized.get(index)
+        if text is None:
+            text = self._normalized[index] = normalize_line(self.lines[index].content)
+        return text
 
     def open_prose(self, index: int) -> bool:
         return self.kinds[index] is None and self.shapes[index].prose

@@ -19,6 +19,7 @@ KEPT = (LineKind.BODY, LineKind.HEADING)
 # Whitespace after a sentence end inside a line is a paragraph boundary (002's body line).
 _BOUNDARY = re.compile(r"(?<=[。！？!?…])\s+|(?<=[。！？!?…][”’」』\"])\s+")
 # A short run of Han text, with no clause punctuation, can be a paragraph's inline heading.
+_SPACE = re.compile(r"\s")
 _INLINE_HEADING = re.compile(r"^[^\d，。,.;；:：!！?？、]{4,24}$")
 _MIN_PARAGRAPH_CHARS = 10
 _TABLE_CELL = "\t"  # a flattened table's cells are tab-separated, one row a line
@@ -147,6 +148,8 @@ def split_run_together(text: str) -> list[Paragraph]:
     ['“一定要把路修好。” 他说。']
     """
     text = text.strip()
+    if not _SPACE.search(text):  # most lines: no space, so no boundary to split at
+        return [Paragraph(text, heading=False)]
     separators = Counter(match.group() for match in _BOUNDARY.finditer(text))
     if not separators:
         return [Paragraph(text, heading=False)]
