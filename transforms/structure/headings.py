@@ -136,7 +136,9 @@ def mark_column_intro(page: Page, title: int | None, max_share: float) -> None:
     between the page's title and the article's own head (its repeated title)."""
     kinds = page.kinds
     for index, kind in enumerate(list(kinds)):
-        if kind == LineKind.COLUMN_INTRO and page.lines[index].size <= 8:
+        # the mark itself (开栏语：), not a recurring line that reads as an introduction
+        marked = page.shapes[index].pattern_kind == LineKind.COLUMN_INTRO
+        if kind == LineKind.COLUMN_INTRO and marked and page.lines[index].size <= 8:
             for later in page.following(index, limit=3):
                 if not page.open_prose(later):
                     break

@@ -428,3 +428,33 @@ def test_a_paragraph_cut_by_a_page_of_a_multipage_article_is_joined() -> None:
     assert kinds["1　2　下一页　尾页"] == kinds["首页　上一页　1　2"] == "nav"
     assert any("养殖大户郑海生如今" in paragraph for paragraph in result.paragraphs)
     assert result.flags == ()
+
+
+def test_a_recurring_label_ending_in_a_colon_does_not_swallow_the_article() -> None:
+    """A site's tool label over every article (调整字级：) recurs across the run and, ending
+    in a colon, reads like a sentence before the article: it is boilerplate, and the article's
+    paragraphs under it stay body (only a column's own mark, 开栏语：, introduces prose)."""
+    from transforms.structure.boilerplate import line_key
+
+    page = "\n".join(
+        [
+            "某某新闻网",
+            "",
+            "社区诊所漏看肿瘤 法院判赔百万",
+            "某某新闻 2012-01-17 16:04",
+            "调整字级：",
+            "",
+            "一位旅居海外的工程师四年前回乡做健康检查，医师没有发现他的片子有异常，两年后确诊。",
+            "",
+            "诊所方面表示，这类肿瘤位置特殊，一般不容易判读，法院认为诊所仍有疏失，判决赔偿。",
+            "",
+            "家属说，希望这起判决能让更多医疗机构重视复查，不要再让病人错过治疗的时机。",
+        ]
+    )
+    recurring = frozenset({line_key("某某新闻网"), line_key("调整字级：")})
+    result = extract_structure(page, recurring_keys=recurring)
+    kinds = kinds_by_text(page, result)
+    assert kinds["调整字级："] == "column_intro"  # recurring, before the article: kept out
+    assert len(result.paragraphs) == 3
+    assert result.paragraphs[0].startswith("一位旅居海外的工程师")
+    assert_every_line_accounted_for(page, result)
