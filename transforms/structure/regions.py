@@ -32,6 +32,18 @@ COMMENT_HEADER_KINDS = (LineKind.DATELINE, LineKind.BYLINE)
 COMMENT_HEADER_WINDOW = 2  # non-blank lines above a line that may be its post header
 
 
+CLAUSE_MARKS = frozenset("，。！？；、,!?;")
+
+
+def _has_clause(text: str) -> bool:
+    """Whether a line holds punctuation that only running text has (a clause or a sentence).
+
+    >>> _has_clause('01. 储户定期存款变成九万'), _has_clause('他说，已经完成。')
+    (False, True)
+    """
+    return not CLAUSE_MARKS.isdisjoint(text) or "\t" in text  # a table's row: its cells
+
+
 def article_region(lines: Sequence[Line], kinds: Sequence[str], cost: int) -> tuple[int, int]:
     """(first, last) line index of the maximum-sum run; (0, -1) when nothing is kept."""
     best, best_span = 0.0, (0, -1)
@@ -39,7 +51,11 @@ def article_region(lines: Sequence[Line], kinds: Sequence[str], cost: int) -> tu
     for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         if not kind:  # blank lines neither join nor part blocks
             continue
-        if kind in KEPT or kind in ARTICLE_CONTINUES:
+        if kind in KEPT:
+            # prose weighs its characters; a kept line without a clause in it (a heading,
+            # a numbered teaser) joins the run at no cost but adds nothing to it
+            value = line.size if _has_clause(line.content) else 0.0
+        elif kind in ARTICLE_CONTINUES:
             value = line.size
         elif kind in ARTICLE_FURNITURE:
             value = -cost * FURNITURE_COST_SHARE
@@ -51,7 +67,21 @@ def article_region(lines: Sequence[Line], kinds: Sequence[str], cost: int) -> tu
             running += value
         if running > best:
             best, best_span = running, (start, index)
-    return best_span
+    return _with_adjacent_kept_lines(kinds, best_span)
+
+
+def _with_adjacent_kept_lines(kinds: Sequence[str], span: tuple[int, int]) -> tuple[int, int]:
+    """The run grown over the kept lines right next to it (blank lines between): a heading
+    over the first paragraph, a list or a signature under the last add nothing to the sum
+    but are the article's as long as no chrome parts them from it."""
+    first, last = span
+    if last < first:
+        return span
+    while first > 0 and kinds[first - 1] in ("", *KEPT):
+        first -= 1
+    while last + 1 < len(kinds) and kinds[last + 1] in ("", *KEPT):
+        last += 1
+    return first, last
 
 
 def mark_outside_region(

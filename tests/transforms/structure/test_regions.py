@@ -56,7 +56,23 @@ def test_a_teaser_abstract_after_the_menus_is_not_the_article() -> None:
 
 def test_the_region_is_the_run_of_kept_lines_chrome_does_not_outweigh() -> None:
     lines = split_lines(
-        "甲" * 30 + "\n菜单\n" + "乙" * 30 + "\n" + "\n".join(["菜单"] * 5) + "\n丙"
+        "甲" * 29 + "。\n菜单\n" + "乙" * 29 + "。\n" + "\n".join(["菜单"] * 5) + "\n丙，丁。"
     )
     kinds = ["body", "nav", "body"] + ["nav"] * 5 + ["body"]
     assert article_region(lines, kinds, cost=20) == (0, 2)  # one menu line is crossed, five not
+
+
+def test_a_block_of_numbered_teasers_does_not_outweigh_a_short_article() -> None:
+    """Kept lines without a clause in them (01. 某地新闻标题) weigh nothing: twenty teasers
+    under the footer are not the article, the three paragraphs at the top are."""
+    article = ["某地今天发布通知，明确了春运期间的客运安排，旅客可以提前在网上购票。"] * 3
+    teasers = [f"{number:02d}. 某地新闻标题第{number}条" for number in range(1, 21)]
+    lines = split_lines("\n".join([*article, "返回首页", "相关文章", "联系我们", *teasers]))
+    kinds = ["body"] * 3 + ["nav"] * 3 + ["body"] * 20
+    assert article_region(lines, kinds, cost=20) == (0, 2)
+
+
+def test_a_heading_above_and_a_signature_under_the_prose_belong_to_it() -> None:
+    lines = split_lines("菜单\n一、工作安排\n今年的工作，分三步完成。\n某某县人民政府\n菜单")
+    kinds = ["nav", "heading", "body", "body", "nav"]
+    assert article_region(lines, kinds, cost=20) == (1, 3)
