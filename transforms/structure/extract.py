@@ -16,7 +16,7 @@ others are in `removed`.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from transforms.records import Flag, RemovedSegment
+from transforms.records import Flag, LineKind, RemovedSegment
 from transforms.structure.boilerplate import mark_recurring
 from transforms.structure.captions import settle_short_lines
 from transforms.structure.duplicates import mark_duplicates
@@ -38,7 +38,7 @@ from transforms.structure.paragraphs import (
     keep_signatures,
     mark_wrapped_lines,
 )
-from transforms.structure.regions import mark_outside_region
+from transforms.structure.regions import mark_outside_region, photo_story_captions
 
 __all__ = ["Metadata", "StructureConfig", "StructuredDocument", "extract_structure"]
 
@@ -112,7 +112,13 @@ def extract_structure(
         config.duplicate_similarity,
         config.duplicate_shingle_chars,
     )
+    unregioned = list(kinds)
     mark_outside_region(lines, kinds, config.region_chrome_line_cost)
+    if story := photo_story_captions(lines, kinds, config.prose_min_chars):
+        kinds = unregioned
+        for index in story:
+            kinds[index] = LineKind.BODY
+        mark_outside_region(lines, kinds, config.region_chrome_line_cost)
     built = build_paragraphs(lines, kinds, config.broken_paragraph_min_chars, wrapped)
     return StructuredDocument(
         paragraphs=tuple(paragraph.text for paragraph in built.paragraphs),

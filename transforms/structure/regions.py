@@ -100,3 +100,38 @@ def mark_outside_region(
             kinds[index] = LineKind.COMMENT if posted else LineKind.RELATED
         recent = [*recent, kind][-COMMENT_HEADER_WINDOW:]
     return first, last
+
+
+# Between a title and its photo story's caption: the article's head and its tool rows.
+PHOTO_STORY_HEAD = (*COMMENT_HEADER_KINDS, LineKind.SUBTITLE, LineKind.NAV, LineKind.BOILERPLATE)
+PHOTO_STORY_WINDOW = 6  # non-blank lines under the title where the caption may start
+
+
+def photo_story_captions(lines: Sequence[Line], kinds: Sequence[str], min_chars: int) -> list[int]:
+    """A photo story's text is its picture's caption: the captions of running text (at least
+    `min_chars`, with clauses) right under the title's head, when they hold more text than
+    the body found elsewhere on the page. Returns their indexes (none: not a photo story).
+
+    >>> lines = [Line(1, '', '某地公园开园'), Line(2, '', '2011-12-16 来源：某报'),
+    ...          Line(3, '', '今天，某地公园正式开园，市民在园内观看雕塑作品。新华社发'),
+    ...          Line(4, '', '广告：买车送好礼')]
+    >>> photo_story_captions(lines, ['title', 'dateline', 'caption', 'body'], 20)
+    [2]
+    """
+    title = next((index for index, kind in enumerate(kinds) if kind == LineKind.TITLE), None)
+    if title is None:
+        return []
+    captions: list[int] = []
+    seen = 0
+    for index in range(title + 1, len(kinds)):
+        kind, line = kinds[index], lines[index]
+        if not kind:
+            continue
+        seen += 1
+        if kind == LineKind.CAPTION and line.size >= min_chars and _has_clause(line.content):
+            captions.append(index)
+        elif captions or kind not in PHOTO_STORY_HEAD or seen > PHOTO_STORY_WINDOW:
+            break
+    body = sum(line.size for line, kind in zip(lines, kinds, strict=True) if kind in KEPT)
+    caption_chars = sum(lines[index].size for index in captions)
+    return captions if caption_chars > body else []

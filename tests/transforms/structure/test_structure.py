@@ -458,3 +458,39 @@ def test_a_recurring_label_ending_in_a_colon_does_not_swallow_the_article() -> N
     assert len(result.paragraphs) == 3
     assert result.paragraphs[0].startswith("一位旅居海外的工程师")
     assert_every_line_accounted_for(page, result)
+
+
+PHOTO_STORY = """某某网 > 新闻中心 > 滚动新闻 > 正文
+社区开通农民工维权绿色通道（图）
+2011-12-16 01:23:34 来源：某某日报
+12月6日，某区某社区为农民工开设“维权绿色通道”，及时、高效地提高农民工的维权效率，降低农民工维权成本，确保农民工的血汗钱得到保障。新华社发
+（本文来源：某某网）
+【有0人参与】
+车主集结令，8种好礼送不停，车险怎么买划算，专家来支招"""
+
+
+def test_a_photo_storys_caption_is_its_article_and_a_headline_tag_is_no_caption() -> None:
+    """A page whose only running text is its picture's caption, under a title tagged （图）:
+    the caption is the article (not the advertisement further down), the title is the title."""
+    result = extract_structure(PHOTO_STORY)
+    kinds = kinds_by_text(PHOTO_STORY, result)
+    assert kinds["社区开通农民工维权绿色通道（图）"] == "title"
+    assert result.metadata.title == "社区开通农民工维权绿色通道（图）"
+    assert len(result.paragraphs) == 1 and result.paragraphs[0].startswith("12月6日")
+    assert "车主集结令" not in result.paragraphs[0]
+    assert_every_line_accounted_for(PHOTO_STORY, result)
+
+
+def test_a_caption_ending_in_a_bracketed_picture_mark_after_a_sentence_stays_a_caption() -> None:
+    page = "\n".join(
+        [
+            "某地举行春季植树活动",
+            "",
+            "　　今天上午，三百多名志愿者来到河边，种下一千多株树苗。",
+            "志愿者在河边植树。（图）",
+            "",
+            "　　活动持续了一整天，参加的市民表示，明年还要再来。",
+        ]
+    )
+    kinds = kinds_by_text(page, extract_structure(page))
+    assert kinds["志愿者在河边植树。（图）"] == "caption"
