@@ -48,6 +48,7 @@ class Flag(StrEnum):
     TRUNCATED = "truncated"  # a paragraph stops mid-sentence where the text ends
     CONVERTED = "converted"  # Traditional text was converted to Simplified
     EMPTY_BODY = "empty_body"  # nothing in the page looked like body text
+    FORUM_PAGE = "forum_page"  # a thread or Q&A page: the body is its first post (and answer)
 
 
 @dataclass(frozen=True, slots=True)

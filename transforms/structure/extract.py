@@ -20,6 +20,7 @@ from transforms.records import Flag, LineKind, RemovedSegment
 from transforms.structure.boilerplate import mark_recurring
 from transforms.structure.captions import settle_short_lines
 from transforms.structure.duplicates import mark_duplicates
+from transforms.structure.forum import mark_forum_posts
 from transforms.structure.furniture import (
     mark_credited_captions,
     mark_footer_rows,
@@ -112,6 +113,7 @@ def extract_structure(
         config.duplicate_similarity,
         config.duplicate_shingle_chars,
     )
+    forum_page = mark_forum_posts(lines, kinds)
     unregioned = list(kinds)
     mark_outside_region(lines, kinds, config.region_chrome_line_cost)
     if story := photo_story_captions(lines, kinds, config.prose_min_chars):
@@ -126,7 +128,11 @@ def extract_structure(
         metadata=extract_metadata(
             lines, kinds, built.paragraphs[0].text if built.paragraphs else None
         ),
-        flags=(Flag.TRUNCATED.value,) if built.truncated else (),
+        flags=tuple(
+            flag.value
+            for flag, raised in ((Flag.TRUNCATED, built.truncated), (Flag.FORUM_PAGE, forum_page))
+            if raised
+        ),
         line_kinds=tuple(str(kind) for kind in kinds),
     )
 
