@@ -252,8 +252,17 @@ def _is_anchored(pattern: str) -> bool:
     return not branch_start
 
 
+_LIST_BREAKERS = frozenset("。，,；;")
+_CLAUSE_MARKS = frozenset("，,；;")
+_FINISHED = tuple("。！？!?…")
+# The shapes of whole short lines (date_only, site_name, label, picture_counter, photo_credit)
+# cannot match a line with more characters than this (their patterns bound what they take):
+# longer lines are not tested. scene and photo_words are read of short lines only.
+SHORT_SHAPE_MAX_CHARS = 30
+
+
 def _is_link_list(content: str, item_max_chars: int) -> bool:
-    if any(char in content for char in "。，,；;"):
+    if not _LIST_BREAKERS.isdisjoint(content):
         return False
     bars = re.split(r"\s*[|｜]\s*", content)
     if len(bars) >= 3 and all(0 < len(item) <= 2 * item_max_chars for item in bars):
@@ -283,30 +292,32 @@ def _describe_content(
     # A line ending on a comma, or holding clauses and half as long as a paragraph, is (part
     # of) a sentence, often cut by a page break: not a title or a caption.
     clauses = (content[-1:] in "，,、" and size >= 4) or (
-        size >= prose_min_chars * 0.6 and any(char in content for char in "，,；;")
+        size >= prose_min_chars * 0.6 and not _CLAUSE_MARKS.isdisjoint(content)
     )
     prose = (ends_sentence(content) or size >= prose_min_chars or clauses) and not statistic
     prose = prose and not (bullet and not ends_sentence(content))
-    finished = content.rstrip(CLOSING)[-1:] in tuple("。！？!?…")
+    finished = content.rstrip(CLOSING)[-1:] in _FINISHED
     rule = matching_rule(content, size, finished and size >= PROSE_RULE_MIN_CHARS)
+    short = bool(content) and not prose and not statistic and size <= title_max_chars
+    small = size <= SHORT_SHAPE_MAX_CHARS
     return Shape(
         pattern_kind=rule.kind if rule else None,
         opens_box=bool(rule and rule.opens_box),
         prose=prose,
-        short=bool(content) and not prose and not statistic and size <= title_max_chars,
+        short=short,
         numbered=bool(shapes["numbered_heading"].match(content)),
         speaker=bool(shapes["speaker_turn"].match(content)),
         statistic=statistic,
         bullet=bullet,
         link_list=_is_link_list(content, nav_item_max_chars),
-        date_only=bool(shapes["date_only"].match(content)),
-        site_name=bool(shapes["site_name"].match(content)),
-        scene=bool(shapes["scene"].search(content)),
-        photo_words=bool(shapes["photo_words"].search(content)),
-        picture_counter=bool(shapes["picture_counter"].match(content)),
-        photo_credit=bool(shapes["photo_credit"].match(content)),
-        label=bool(shapes["label"].match(content)),
-        table_row=content.count("\t") >= 1,
+        date_only=small and bool(shapes["date_only"].match(content)),
+        site_name=small and bool(shapes["site_name"].match(content)),
+        scene=short and bool(shapes["scene"].search(content)),
+        photo_words=short and bool(shapes["photo_words"].search(content)),
+        picture_counter=small and bool(shapes["picture_counter"].match(content)),
+        photo_credit=small and bool(shapes["photo_credit"].match(content)),
+        label=small and bool(shapes["label"].match(content)),
+        table_row="\t" in content,
     )
 
 
