@@ -11,6 +11,7 @@ before any document is classified makes the result independent of batch order.
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import xxhash
 
@@ -50,6 +51,12 @@ class _KeyCharacters(dict[int, str | None]):
 _KEY_CHARACTERS = _KeyCharacters()
 
 
+# Keys of distinct line texts remembered per process: a page's lines are keyed when the run
+# counts them and again when the page is classified, and chrome recurs across pages.
+LINE_KEY_MEMO_LINES = 1 << 16
+
+
+@lru_cache(maxsize=LINE_KEY_MEMO_LINES)
 def line_key(line: str) -> str:
     """A short, stable key for a line ('' for a line with nothing but punctuation).
 
@@ -130,4 +137,5 @@ def mark_recurring(
 
 
 def _size(text: str) -> int:
-    return sum(1 for char in text if not char.isspace())
+    """Characters that are not whitespace (split and join: no loop in Python)."""
+    return len("".join(text.split()))

@@ -126,6 +126,8 @@ def mark_duplicates(
 
 
 _GRAM_BASE = np.uint64(1_000_003)
+_OWNER_BITS = np.uint64(16)
+_OWNER_MASK = np.uint64((1 << 16) - 1)
 
 
 def _may_repeat(texts: Sequence[str], size: int) -> list[bool]:
@@ -137,7 +139,7 @@ def _may_repeat(texts: Sequence[str], size: int) -> list[bool]:
     >>> _may_repeat(['甲乙丙丁戊己庚', '子丑寅卯辰巳午', '甲乙丙丁戊己庚！'], 5)
     [False, False, True]
     """
-    if len(texts) < 2 or min(map(len, texts)) < size:
+    if len(texts) < 2 or len(texts) > _OWNER_MASK or min(map(len, texts)) < size:
         return [len(texts) >= 2] * len(texts)  # too few to bound: let the exact test decide
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
@@ -147,18 +149,24 @@ def _may_repeat(texts: Sequence[str], size: int) -> list[bool]:
     for offset in range(size):
         hashes = hashes * _GRAM_BASE + codes[offset : offset + count]
     grams_per_text = lengths - size + 1
-    owner = np.repeat(np.arange(len(texts)), grams_per_text)
+    owner = np.repeat(np.arange(len(texts), dtype=np.uint64), grams_per_text)
     first_gram = np.cumsum(grams_per_text) - grams_per_text
     positions = np.repeat(starts - first_gram, grams_per_text) + np.arange(len(owner))
-    hashes = hashes[positions]  # grams inside one text only
-    order = np.lexsort((owner, hashes))
-    hashes, owner = hashes[order], owner[order]
-    group_start = np.r_[True, hashes[1:] != hashes[:-1]]
+    # One sort of (gram hash, text): the hash's low bits make room for the text's number;
+    # hashes that then collide only let more texts through.
+    keys = (hashes[positions] >> _OWNER_BITS << _OWNER_BITS) | owner
+    keys.sort()
+    hashes, owner = keys >> _OWNER_BITS, keys & _OWNER_MASK
+    group_start = np.empty(len(keys), dtype=bool)
+    group_start[0] = True
+    np.not_equal(hashes[1:], hashes[:-1], out=group_start[1:])
     first_owner = owner[np.flatnonzero(group_start)][np.cumsum(group_start) - 1]
-    distinct = group_start | np.r_[True, owner[1:] != owner[:-1]]
+    distinct = np.empty(len(keys), dtype=bool)
+    distinct[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
     earlier = distinct & (first_owner < owner)
-    per_text = np.bincount(owner[distinct], minlength=len(texts))
-    found = np.bincount(owner[earlier], minlength=len(texts))
+    per_text = np.bincount(owner[distinct].astype(np.intp), minlength=len(texts))
+    found = np.bincount(owner[earlier].astype(np.intp), minlength=len(texts))
     return (2 * found >= per_text).tolist()
 
 

@@ -11,7 +11,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from transforms.records import LineKind
 from transforms.structure.lines import PATTERNS, Line, expand_macros
@@ -42,6 +42,7 @@ def forum_tables() -> ForumTables:
     )
 
 
+@lru_cache(maxsize=1 << 14)  # a site's post headers recur across its pages
 def is_post_header(content: str) -> bool:
     """Whether a line opens a post of a thread.
 
