@@ -190,14 +190,25 @@ def load_recurring_hashes(layout: RunLayout) -> frozenset[int]:
     return frozenset(read_table(layout.recurring_keys_file)["key_hash"].to_pylist())
 
 
+class RecurringKeys:
+    """The run's recurring line keys as the structure stage asks for them (`key in keys`),
+    answered from their hashes: no page's keys are worked out again to build a set."""
+
+    def __init__(self, hashes: frozenset[int]) -> None:
+        self.hashes = hashes
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and line_key_hash(key) in self.hashes
+
+    def __bool__(self) -> bool:
+        return bool(self.hashes)
+
+
 def document_rows(
     prepared: Iterable[PreparedDocument], config: PipelineConfig, recurring: frozenset[int]
 ) -> list[dict[str, Any]]:
-    rows = []
-    for document in prepared:
-        keys = frozenset(k for k in document.line_keys() if line_key_hash(k) in recurring)
-        rows.append(finish_document(document, config, keys))
-    return rows
+    keys = RecurringKeys(recurring)
+    return [finish_document(document, config, keys) for document in prepared]
 
 
 @batch_task(name="finish-batch")

@@ -9,6 +9,7 @@ classification is deterministic and independent of batch order.
 """
 
 import hashlib
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,7 +99,7 @@ def prepare_document(
 
 
 def finish_document(
-    prepared: PreparedDocument, config: PipelineConfig, recurring_keys: frozenset[str]
+    prepared: PreparedDocument, config: PipelineConfig, recurring_keys: Container[str]
 ) -> dict[str, Any]:
     """Split a prepared page into body, removed lines and metadata: the row, less the
     corpus-level (duplicate) and run-level (run id, time) columns the flow adds."""

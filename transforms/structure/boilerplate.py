@@ -10,12 +10,13 @@ before any document is classified makes the result independent of batch order.
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from functools import lru_cache
 
 import xxhash
 
 from transforms.records import LineKind
+from transforms.structure.compatibility import nfkc
 
 _DROPPED_CATEGORIES = ("P", "S", "Z", "C")  # punctuation, symbols, separators, controls
 
@@ -28,7 +29,7 @@ def normalize_line(line: str) -> str:
     >>> normalize_line('Copyright © 2023') == normalize_line('copyright 2024')
     True
     """
-    return unicodedata.normalize("NFKC", line).casefold().translate(_KEY_CHARACTERS)
+    return nfkc(line).casefold().translate(_KEY_CHARACTERS)
 
 
 class _KeyCharacters(dict[int, str | None]):
@@ -95,7 +96,7 @@ def mark_recurring(
     contents: Sequence[str],
     kinds: list[str | None],
     prose: Sequence[bool],
-    recurring: frozenset[str],
+    recurring: Container[str],
     long_prose_chars: int,
     max_body_share: float,
     exempt: Sequence[bool] = (),

@@ -4,37 +4,18 @@ paragraphs. The first copy is the body; the later ones are marked `duplicate`.""
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
 from transforms.records import LineKind
+from transforms.structure.compatibility import nfkc
 from transforms.structure.lines import Line
 from transforms.structure.paragraphs import KEPT
 
 _FIGURES = re.compile(r"\d+")
 _NOT_WORD = re.compile(r"[\W_]+")
-# Characters NFKC most often changes in Chinese pages (full-width punctuation, ideographic
-# space, NBSP, ellipsis). Replacing each by its compatibility decomposition first leaves NFKC's
-# result unchanged and most lines already normalised, so the quick check spares the full
-# normalisation (several times faster on a page of full-width punctuation).
-_DECOMPOSED_BLOCKS = ((0x00A0, 0x0100), (0x2000, 0x2070), (0x3000, 0x3040), (0xFE30, 0xFE70),
-                      (0xFF00, 0xFFF0))  # fmt: skip
-
-
-@cache
-def _decompositions() -> tuple[re.Pattern[str], dict[str, str]]:
-    """A pattern finding the blocks' decomposable characters, and their decompositions."""
-    table = {}
-    for first, last in _DECOMPOSED_BLOCKS:
-        for character in map(chr, range(first, last)):
-            decomposed = unicodedata.normalize("NFKD", character)
-            if decomposed != character:
-                table[character] = decomposed
-    return re.compile("[" + "".join(map(re.escape, table)) + "]"), table
 
 
 def comparable_text(text: str) -> str:
@@ -43,11 +24,7 @@ def comparable_text(text: str) -> str:
     >>> comparable_text('１２月，“ＡＢ”计划…完成！')
     '12月AB计划完成'
     """
-    pattern, table = _decompositions()
-    text = pattern.sub(lambda match: table[match[0]], text)
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return _NOT_WORD.sub("", text)
+    return _NOT_WORD.sub("", nfkc(text))
 
 
 def _shingles(text: str, size: int) -> set[str]:

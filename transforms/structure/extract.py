@@ -13,7 +13,7 @@ Every non-blank raw line ends up with a kind: `body`/`heading` lines make the pa
 others are in `removed`.
 """
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from transforms.records import Flag, LineKind, RemovedSegment
@@ -75,7 +75,7 @@ class StructuredDocument:
 def extract_structure(
     text: str,
     config: StructureConfig = StructureConfig(),
-    recurring_keys: frozenset[str] = frozenset(),
+    recurring_keys: Container[str] = frozenset(),
 ) -> StructuredDocument:
     """Split one page (decoded, clean, Simplified; line i is raw line i) into its parts."""
     lines = split_lines(text)
