@@ -8,6 +8,8 @@ transforms.structure.captions settles the short lines left between paragraphs fr
 """
 
 import re
+import re._constants as _constants
+import re._parser as _parser
 import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -171,13 +173,15 @@ def matching_rule(content: str, size: int, prose: bool = False) -> Rule | None:
     >>> matching_rule('当前位置:首页 > 新闻 > 要闻', 20).kind, matching_rule('正文。', 3)
     ('nav', None)
     """
-    candidates, anchored, floating = _candidate_rules(_size_bucket(size), prose)
+    candidates, anchored, floating, triggers = _candidate_rules(_size_bucket(size), prose)
     # Most lines match no rule: two gates settle them, one tried only at the line's start
     # (rules all of whose branches open with ^) and one searched through it, and only a line
-    # a gate lets through is tested rule by rule to find the first that applies.
+    # a gate lets through is tested rule by rule to find the first that applies. The search
+    # is spared on lines holding none of the characters a match of it needs (`triggers`).
+    searched = floating is not None and (triggers is None or not triggers.isdisjoint(content))
     if not (
         (anchored is not None and anchored.match(content))
-        or (floating is not None and floating.search(content))
+        or (searched and floating.search(content))  # type: ignore[union-attr]
     ):
         return None
     for rule in candidates:
@@ -204,10 +208,13 @@ Gate = re.Pattern[str] | None
 
 
 @cache
-def _candidate_rules(bucket: int, prose: bool) -> tuple[tuple[Rule, ...], Gate, Gate]:
+def _candidate_rules(
+    bucket: int, prose: bool
+) -> tuple[tuple[Rule, ...], Gate, Gate, frozenset[str] | None]:
     """The rules, in table order, that may apply to a line of a size bucket, one pattern
-    matching at the line's start wherever an anchored one of them does, and one matching
-    anywhere wherever one of the others does (None when there are none of a kind)."""
+    matching at the line's start wherever an anchored one of them does, one matching
+    anywhere wherever one of the others does (None when there are none of a kind), and the
+    characters a match of that second one needs one of (None: not known)."""
     rules = tuple(
         rule
         for rule in tables().rules
@@ -215,7 +222,59 @@ def _candidate_rules(bucket: int, prose: bool) -> tuple[tuple[Rule, ...], Gate, 
     )
     anchored = [rule.pattern.pattern for rule in rules if _is_anchored(rule.pattern.pattern)]
     floating = [rule.pattern.pattern for rule in rules if not _is_anchored(rule.pattern.pattern)]
-    return rules, _union(anchored), _union(floating)
+    needed = [required_characters(pattern) for pattern in floating]
+    triggers = None if None in needed else frozenset().union(*needed)  # type: ignore[arg-type]
+    return rules, _union(anchored), _union(floating), triggers
+
+
+_SMALL_CLASS = 32  # a character class of at most this many characters is a trigger set
+
+
+def required_characters(pattern: str) -> frozenset[str] | None:
+    """Characters of which every match of `pattern` holds at least one (None when the
+    pattern does not say: it may match with any characters, or with none).
+
+    >>> sorted(required_characters('版权所有|Copyright|(主办|承办)单位'))
+    ['C', '单', '版']
+    >>> required_characters('(浏览|阅读)?次数'), required_characters('.{0,3}$')
+    (frozenset({'次'}), None)
+    """
+    return _required_in(_parser.parse(pattern))
+
+
+def _required_in(sequence) -> frozenset[str] | None:
+    found = [needed for op, value in sequence if (needed := _required_by(op, value)) is not None]
+    return min(found, key=len) if found else None  # any one element's set will do
+
+
+def _required_by(op, value) -> frozenset[str] | None:
+    if op is _constants.LITERAL:
+        return frozenset(chr(value))
+    if op is _constants.IN:
+        return _class_characters(value)
+    if op in (_constants.SUBPATTERN,):
+        return _required_in(value[-1])
+    if op is _constants.ATOMIC_GROUP:
+        return _required_in(value)
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT):
+        low, _, item = value
+        return _required_in(item) if low >= 1 else None
+    if op is _constants.BRANCH:
+        branches = [_required_in(branch) for branch in value[1]]
+        return None if None in branches else frozenset().union(*branches)  # type: ignore[arg-type]
+    return None
+
+
+def _class_characters(items) -> frozenset[str] | None:
+    characters: set[str] = set()
+    for op, value in items:
+        if op is _constants.LITERAL:
+            characters.add(chr(value))
+        elif op is _constants.RANGE and value[1] - value[0] < _SMALL_CLASS:
+            characters.update(map(chr, range(value[0], value[1] + 1)))
+        else:
+            return None  # a negated class, a category (\s, \d) or a wide range
+    return frozenset(characters) if len(characters) <= _SMALL_CLASS else None
 
 
 def _union(patterns: list[str]) -> Gate:
