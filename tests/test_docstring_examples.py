@@ -1,0 +1,22 @@
+"""The examples in the transforms' docstrings are run: an example that no longer holds fails."""
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import transforms
+
+MODULES = sorted(
+    module.name
+    for module in pkgutil.walk_packages(transforms.__path__, prefix="transforms.")
+    if not module.name.endswith("__main__")
+)
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    module = importlib.import_module(name)
+    failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert failures == 0
