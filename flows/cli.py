@@ -173,9 +173,8 @@ def run_normalize(args: argparse.Namespace) -> int:
     from flows.normalize import normalize
     from flows.storage import location
 
-    output = location(args.output)
-    try:
-        taken = output_lock.acquire(output, "cli")
+    try:  # before Prefect starts; the flow run takes the lock itself
+        output_lock.check(location(args.output))
     except output_lock.OutputLockedError as error:
         print(f"qingxi: error: {error}", file=sys.stderr)
         return 3
@@ -194,14 +193,14 @@ def run_normalize(args: argparse.Namespace) -> int:
             full_refresh=args.full_refresh,
             options=options,
         )
+    except output_lock.OutputLockedError as error:  # another run took it since the check
+        print(f"qingxi: error: {error}", file=sys.stderr)
+        return 3
     except Exception as error:
         if args.dask_address and type(error).__name__ == "ClusterError":
             print(f"qingxi: error: {error}", file=sys.stderr)  # one line: how to fix the cluster
             return 1
         raise
-    finally:
-        if taken:
-            output_lock.release(output)
     print(report.console_summary(summary))
     problem = failed_batches_problem(summary)
     if problem:

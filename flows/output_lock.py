@@ -3,8 +3,14 @@
 `<output>/.lock` holds the owner's run id, pid, host and start time. It is created with
 O_EXCL, so of two runs starting together exactly one gets it; the other is refused with a
 message naming the owner. A lock whose pid is dead on this host is stale (the run was
-killed): it is taken over. The process that holds the lock may enter it again (the CLI
-takes it before Prefect starts, so a refusal costs a line, then the flow enters it too).
+killed): it is taken over. Only the run that holds the lock may enter it again (same run
+id, same process): a second run in the same process (two threads calling the flow) is
+refused like any other.
+
+Every run of the `normalize` flow takes it, whoever starts the run: the CLI, a deployment
+(scheduled or triggered), a test or a notebook. A refused flow run fails with
+OutputLockedError naming the owner; it never waits. The CLI also `check`s the lock before
+Prefect starts, so that a refusal costs a line, not a server start-up.
 Object stores (fsspec URLs) have no exclusive create: there the lock is not taken.
 """
 
@@ -63,9 +69,9 @@ def _create(lock: Path, run_id: str) -> bool:
 
 
 def acquire(output: Where, run_id: str) -> bool:
-    """Take the lock of `output`; True when this call took it (and must release it), False
-    when this process already holds it or the output is not local. Raises
-    OutputLockedError when a live run owns it."""
+    """Take the lock of `output` for `run_id`; True when this call took it (and must release
+    it), False when this run already holds it or the output is not local. Raises
+    OutputLockedError when another live run owns it, in this process or another."""
     if not isinstance(output, Path):
         return False
     output.mkdir(parents=True, exist_ok=True)
@@ -76,16 +82,39 @@ def acquire(output: Where, run_id: str) -> bool:
         owner = _read_owner(lock)
         if owner is None:
             continue
-        if owner.get("pid") == os.getpid() and owner.get("host") == socket.gethostname():
+        if _is_mine(owner, run_id):
             return False
         if owner and _owner_is_alive(owner):
-            raise OutputLockedError(
-                f"output {output} is in use by run {owner.get('run_id')} "
-                f"(pid {owner.get('pid')} on {owner.get('host')}, since {owner.get('started_at')});"
-                f" wait for it to finish, or delete {lock} if that run is gone"
-            )
+            raise _locked_error(output, lock, owner)
         lock.unlink(missing_ok=True)  # stale: its run was killed
     raise OutputLockedError(f"could not take the lock {lock}: other runs keep racing for it")
+
+
+def _is_mine(owner: dict, run_id: str) -> bool:
+    return (
+        owner.get("run_id") == run_id
+        and owner.get("pid") == os.getpid()
+        and owner.get("host") == socket.gethostname()
+    )
+
+
+def _locked_error(output: Where, lock: Path, owner: dict) -> OutputLockedError:
+    return OutputLockedError(
+        f"output {output} is in use by run {owner.get('run_id')} "
+        f"(pid {owner.get('pid')} on {owner.get('host')}, since {owner.get('started_at')});"
+        f" wait for it to finish, or delete {lock} if that run is gone"
+    )
+
+
+def check(output: Where) -> None:
+    """Raise OutputLockedError when a live run owns `output`; take nothing. (The run that
+    follows takes the lock itself, and is refused if another run took it meanwhile.)"""
+    if not isinstance(output, Path):
+        return
+    lock = output / LOCK_FILE
+    owner = _read_owner(lock)
+    if owner and _owner_is_alive(owner):
+        raise _locked_error(output, lock, owner)
 
 
 def release(output: Where) -> None:

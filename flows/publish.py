@@ -1,18 +1,23 @@
-"""The publish task: turn a run's staging area into the new dataset, then swap it in.
+"""The publish task: turn a run's staging area into the new dataset, then switch to it.
 
 Rows of the previous dataset whose source file this run did not process are carried over
 (with their duplicate columns brought up to date); rows of processed files are replaced.
-Every folder is written in full beside the old one and swapped in by rename, so a reader
-sees the old dataset or the new one and a crash loses nothing.
+Every folder is written in full under the run's staging area first. On the local
+filesystem the folders then become a new version of the dataset, switched in as a whole by
+one symlink (`flows.versions`), so a reader sees the old dataset or the new one and a crash
+loses nothing. On an object store each folder is switched by its own pointer, one after
+another (`flows.storage.replace_folder`): a crash between two switches there can leave
+folders of two runs until the next run publishes.
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from flows import staging
+from flows import staging, versions
 from flows.staging import RunLayout
 from flows.storage import (
     Where,
@@ -129,13 +134,20 @@ def publish(
         manifest.cast(staging.MANIFEST_SCHEMA), manifest_folder / "part-00000.parquet"
     )
     # the dedup step already wrote the complete signature set the next run needs
-    kinds = (*(kind for kind, _, _ in plan), staging.SIGNATURES, staging.MANIFEST)
-    missing = [kind for kind in kinds if not layout.next_published(kind).exists()]
-    if missing:  # swap nothing: the previous dataset stays whole
+    missing = [kind for kind in staging.KINDS if not layout.next_published(kind).exists()]
+    if missing:  # switch nothing: the previous dataset stays whole
         raise RuntimeError(f"publish: the new {', '.join(missing)} folder(s) were never written")
-    for kind in kinds:
-        replace_folder(layout.next_published(kind), layout.published(kind))
+    switch(layout)
     return counts
+
+
+def switch(layout: RunLayout) -> None:
+    """Make the folders written under `layout.next_published` the dataset."""
+    if isinstance(layout.output, Path) and isinstance(layout.next_version, Path):
+        versions.switch_to(layout.output, layout.next_version, layout.run_id, staging.KINDS)
+        return
+    for kind in staging.KINDS:  # an object store: one pointer per folder
+        replace_folder(layout.next_published(kind), layout.published(kind))
 
 
 def write_run_report(layout: RunLayout, report: dict[str, Any], page: str) -> Where:

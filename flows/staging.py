@@ -1,7 +1,9 @@
 """The layout of a run's staging area and of the published dataset.
 
 A run writes everything under `<output>/.staging/<run_id>/` first; only the publish step
-touches the dataset folders, by swapping in fully written folders.
+touches the dataset folders, by switching to fully written folders (`flows.versions`).
+`published(kind)` is what readers open: on the local filesystem a link into the current
+version.
 """
 
 from dataclasses import dataclass
@@ -17,6 +19,8 @@ SIGNATURES = "signatures"
 LINE_KEYS = "line_keys"
 MANIFEST = "manifest"
 RUNS = "runs"
+# The folders a publish switches together (runs/ holds one report file per run, apart).
+KINDS = (DOCUMENTS, QUARANTINE, LINE_KEYS, SIGNATURES, MANIFEST)
 
 PREPARED_SCHEMA = pa.schema(
     [
@@ -71,8 +75,13 @@ class RunLayout:
     def published(self, kind: str) -> Where:
         return self.output / kind
 
+    @property
+    def next_version(self) -> Where:
+        """Where publish writes the new dataset's folders before it switches to them."""
+        return self.staging / "publish"
+
     def next_published(self, kind: str) -> Where:
-        return self.staging / "publish" / kind
+        return self.next_version / kind
 
     @property
     def recurring_keys_file(self) -> Where:

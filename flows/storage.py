@@ -4,8 +4,9 @@ Paths are local (`pathlib.Path`, as before) or fsspec URLs (`memory://…`, `s3:
 which become `Location`s. Nothing here knows about Prefect; the tasks in `flows.tasks` call it.
 
 Atomicity
-    Local folders: a file is written to a temporary name and renamed; a dataset folder is
-    written in full beside the old one and swapped in by two renames (`replace_folder`).
+    Local folders: a file is written to a temporary name and renamed; the published dataset
+    switches all its folders at once by one symlink (`flows.versions`); `replace_folder`
+    swaps one folder by two renames.
     Object stores have no rename and no folders: a single object PUT is atomic (a reader sees
     the old object or the new one), a "folder" is a key prefix. There `replace_folder` copies
     the new parts in under names unique to the run, then PUTs the small `_current.json`

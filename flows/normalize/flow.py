@@ -16,7 +16,7 @@ import pyarrow as pa
 from prefect import flow
 from prefect.runtime import flow_run
 
-from flows import output_lock, staging
+from flows import output_lock, staging, versions
 from flows import report as reporting
 from flows.incremental import plan_run
 from flows.publish import publish, write_run_report
@@ -87,14 +87,18 @@ def normalize(
 
 def remove_stale_staging(layout: RunLayout) -> None:
     """Staging folders and retired dataset folders of other runs: with the lock held, their
-    runs are dead (killed before their clean-up), and what they staged was never published."""
+    runs are dead (killed before their clean-up), and what they staged was never published.
+    A publish killed after its switch is finished first (`versions.roll_forward`)."""
     if not isinstance(layout.output, Path):
         return
+    versions.roll_forward(layout.output, staging.KINDS)
     for folder in (layout.output / ".staging").glob("*"):
         if folder.name != layout.run_id:
             remove_tree(folder)
     for folder in layout.output.glob(".*.old-*"):
         remove_tree(folder)
+    for link in layout.output.glob(".*.link-*"):  # a link made but never renamed into place
+        link.unlink(missing_ok=True)
 
 
 def _normalize(

@@ -1,6 +1,11 @@
 """A real Prefect server on 127.0.0.1: the scheduled deployment is registered, its schedule
 creates runs, a run triggered by hand completes and writes the dataset, and everything shuts
-down with no process left behind. Slow (~30-60 s) but it is what operators rely on."""
+down with no process left behind. Slow (~30-60 s) but it is what operators rely on.
+
+The schedule is set half a day away from the test's start, so that no scheduled run is due
+while the triggered run writes: with "0 2 * * *" a run of the test near 18:00 UTC had the
+schedule's run and the triggered one start together on one output (the second is refused by
+the output lock and fails)."""
 
 import os
 import shutil
@@ -9,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -109,8 +115,15 @@ def server(tmp_path):
         stop(process)
 
 
+def cron_far_from_now() -> str:
+    """A daily cron whose next run is about 12 hours away (UTC)."""
+    due = datetime.now(UTC) + timedelta(hours=12)
+    return f"{due.minute} {due.hour} * * *"
+
+
 def test_scheduled_deployment_runs_on_a_real_server(server, tmp_path):
     api, env = server
+    cron = cron_far_from_now()
     raw, output = tmp_path / "raw", tmp_path / "clean"
     shutil.copytree(RAW, raw)
     serve = start(
@@ -119,7 +132,9 @@ def test_scheduled_deployment_runs_on_a_real_server(server, tmp_path):
             "-m",
             "flows.deploy",
             "--cron",
-            "0 2 * * *",
+            cron,
+            "--timezone",
+            "UTC",
             "--input",
             str(raw),
             "--output",
@@ -147,7 +162,7 @@ def test_scheduled_deployment_runs_on_a_real_server(server, tmp_path):
             return found[0] if found else None
 
         registered = wait_for(deployment, 90, "the deployment to be registered")
-        assert registered["schedules"][0]["schedule"]["cron"] == "0 2 * * *"
+        assert registered["schedules"][0]["schedule"]["cron"] == cron
         assert registered["parameters"]["input_path"] == str(raw)
 
         def scheduled_runs():
@@ -161,7 +176,9 @@ def test_scheduled_deployment_runs_on_a_real_server(server, tmp_path):
                 )
             )
 
-        assert wait_for(scheduled_runs, 60, "the scheduler to create SCHEDULED runs")
+        scheduled = wait_for(scheduled_runs, 60, "the scheduler to create SCHEDULED runs")
+        earliest = min(datetime.fromisoformat(r["expected_start_time"]) for r in scheduled)
+        assert earliest > datetime.now(UTC) + timedelta(hours=11)  # none due during the test
 
         answers = []
 

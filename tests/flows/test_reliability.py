@@ -118,6 +118,21 @@ def test_a_live_owner_refuses_a_second_run_and_a_dead_one_is_taken_over(tmp_path
     assert not lock.exists()
 
 
+def test_a_flow_run_is_refused_an_output_another_run_of_its_process_holds(
+    tmp_path, prefect_harness
+):
+    """Deployments and tests call the flow, not the CLI: the flow takes the lock itself,
+    and a second run in the same process is another run, not the holder entering again."""
+    assert output_lock.acquire(tmp_path, "run-1")
+    try:
+        with pytest.raises(output_lock.OutputLockedError, match=r"in use by run run-1 \(pid"):
+            normalize(input_path=str(RAW), output_path=str(tmp_path), workers=1)
+        assert (tmp_path / output_lock.LOCK_FILE).is_file()  # still run-1's
+    finally:
+        output_lock.release(tmp_path)
+    assert not (tmp_path / "documents").exists()
+
+
 def test_of_two_runs_started_together_exactly_one_takes_the_lock(tmp_path):
     script = (
         "import sys, time; from pathlib import Path; from flows import output_lock\n"

@@ -90,7 +90,35 @@ def widen_punctuation(text: str) -> tuple[str, int]:
     '16:38, 1,000 (Python) 见http://a.cn/list?id=1,2&p=(3)'
     >>> widen_punctuation("規?;?、高端化")[0]
     '規?;?、高端化'
+
+    A widened mark is Chinese context for its neighbours, so a run of marks after Chinese is
+    widened as a whole ("真的?!" -> "真的？！"): passes repeat while a widened mark touches
+    another half-width one, and the result is a fixed point (cleaning it again changes
+    nothing).
+
+    >>> widen_punctuation("真的?!(续)")
+    ('真的？！（续）', 4)
     """
+    total = 0
+    while True:
+        text, positions = _widen_once(text)
+        total += len(positions)
+        if not any(_touches_half_width(text, position) for position in positions):
+            return text, total
+
+
+_HALF_WIDTH = frozenset(",:;?!()")
+
+
+def _touches_half_width(text: str, position: int) -> bool:
+    """Whether a mark just widened at `position` may be the Chinese context of a half-width
+    one: a neighbour, or one across a quotation mark (`_SINGLE` looks that far)."""
+    nearby = text[max(position - 2, 0) : position] + text[position + 1 : position + 3]
+    return not _HALF_WIDTH.isdisjoint(nearby)
+
+
+def _widen_once(text: str) -> tuple[str, list[int]]:
+    """One pass of `widen_punctuation`: the text and the positions it widened."""
     full_width = _full_width()
     protected = _Protected(text)
     parentheses: list[int] = []
@@ -106,13 +134,13 @@ def widen_punctuation(text: str) -> tuple[str, int]:
         singles = [position for position in singles if not protected.covers(position)]
     positions = sorted(singles + parentheses) if parentheses else singles
     if not positions:
-        return text, 0
+        return text, []
     pieces, previous = [], 0
     for position in positions:  # one for one: no position shifts
         pieces += (text[previous:position], full_width[text[position]])
         previous = position + 1
     pieces.append(text[previous:])
-    return "".join(pieces), len(positions)
+    return "".join(pieces), positions
 
 
 class _Protected:

@@ -150,6 +150,21 @@ def test_numbers_times_latin_urls_and_loss_markers_stay_untouched(text: str) -> 
     assert widen_punctuation(text) == (text, 0)
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("真的?!", "真的？！"),
+        ("上::", "上：："),
+        ("0:“:。", "0：“：。"),
+        ("中(abc):x", "中（abc）：x"),
+        ("(abc),中", "（abc），中"),
+    ],
+)
+def test_a_run_of_marks_in_chinese_context_is_widened_whole(before: str, after: str) -> None:
+    assert widen_punctuation(before)[0] == after
+    assert widen_punctuation(after) == (after, 0)
+
+
 def test_a_parenthesis_pair_is_widened_together_or_not_at_all() -> None:
     assert widen_punctuation("(GPS)定位") == ("（GPS）定位", 2)
     assert widen_punctuation("见(图 1)") == ("见（图 1）", 2)
