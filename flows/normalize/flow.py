@@ -127,7 +127,9 @@ def _normalize(
 
         check_cluster(dask_address)
     try:
-        with make_task_runner(workers, dask_address) as runner:
+        # no more worker processes than batches: a run of one batch (the seeds, a dataset
+        # already current) pays no process pool's start-up
+        with make_task_runner(min(workers, max(len(batches), 1)), dask_address) as runner:
             futures = {
                 runner.submit(
                     prepare_batch,
