@@ -92,6 +92,7 @@ class MetadataTables:
     later_date_label: re.Pattern[str]
     head_lines: int
     tail_lines: int
+    dated_list_min: int
 
 
 @cache
@@ -134,6 +135,7 @@ def metadata_tables() -> MetadataTables:
         later_date_label=compile_(document["later_date_label"]),
         head_lines=document["head_lines"],
         tail_lines=document["tail_lines"],
+        dated_list_min=document["dated_list_min"],
     )
 
 
@@ -330,6 +332,17 @@ LEAD_PARAGRAPHS = 2  # the first paragraphs read for an opening byline: the firs
 # headline or a standfirst the structure stage kept
 _HEAD, _BODY, _TAIL, _OUTSIDE = range(4)
 _DATE_KINDS = {LineKind.DATELINE: 0, LineKind.BYLINE: 1, LineKind.NAV: 2}
+# Between the title and the body any removed line may carry the article's date, except these.
+_NOT_HEAD_DATES = frozenset(
+    {
+        LineKind.TITLE,
+        LineKind.SUBTITLE,
+        LineKind.SIDEBAR,
+        LineKind.COMMENT,
+        LineKind.FOOTER,
+        LineKind.BOILERPLATE,
+    }
+)
 # Kinds that close the article's bottom: a byline past one of these is a sidebar's or a reply's.
 _AFTER_ARTICLE = frozenset(
     {LineKind.SIDEBAR, LineKind.RELATED, LineKind.COMMENT, LineKind.FOOTER, LineKind.BOILERPLATE}
@@ -391,21 +404,63 @@ def _head_date(
 ) -> tuple[datetime.date | None, datetime.datetime | None]:
     """The date of the dated line nearest the article's head: a line of the head first, then
     one inside the article, then one under it (never a sidebar's, a footer's or a reply's);
-    in each, a publication label first, then datelines before bylines before menus, then the
-    line closest to the article."""
+    in each, a publication label first, then datelines before bylines before menus before the
+    other lines between the title and the body, then the line closest to the article. A list
+    of dated teasers (`_dated_runs`) gives none, unless a publication label stands on the line."""
     kept = [index for index, kind in enumerate(kinds) if kind in _KEPT]
     first, last = (kept[0], kept[-1]) if kept else (len(kinds), len(kinds))
+    title = next((i for i in range(first) if kinds[i] == LineKind.TITLE), first)
+    listed = _dated_runs(lines, kinds)
     candidates = []
     for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
-        if kind not in _DATE_KINDS or regions[index] == _OUTSIDE:
+        under_title = title < index < first and kind not in _NOT_HEAD_DATES
+        if not (kind in _DATE_KINDS or under_title) or regions[index] == _OUTSIDE:
             continue
         labelled, parsed = _publication(line.content)
-        if parsed[0] is None:
+        if parsed[0] is None or (index in listed and not labelled):
             continue
         distance = first - index if index < first else index - (last if index > last else first)
-        key = (regions[index], not labelled, _DATE_KINDS[LineKind(kind)], distance)
-        candidates.append((key, parsed))
+        rank = _DATE_KINDS.get(kind, len(_DATE_KINDS))  # type: ignore[call-overload]
+        candidates.append(((regions[index], not labelled, rank, distance), parsed))
     return min(candidates, key=lambda candidate: candidate[0])[1] if candidates else (None, None)
+
+
+def _dated_runs(lines: Sequence[Line], kinds: Sequence[str]) -> set[int]:
+    """The removed lines that belong to a list of dated items: at least `dated_list_min` of
+    them in a row (blank lines between are no break), each carrying a date (a column's teasers:
+    `某某标题 (2012-01-16)`)."""
+    minimum = metadata_tables().dated_list_min
+    found: set[int] = set()
+    run: list[int] = []
+    for index, (line, kind) in enumerate([*zip(lines, kinds, strict=True), (None, "end")]):
+        if line is not None and not kind:
+            continue  # blank lines do not break a run
+        if line is not None and kind not in _KEPT and parse_date(line.content)[0]:
+            run.append(index)
+            continue
+        if len(run) >= minimum:
+            found.update(run)
+        run = []
+    return found
+
+
+def _article_bylines(
+    lines: Sequence[Line],
+    kinds: Sequence[str],
+    regions: Sequence[int],
+    published: datetime.date | None,
+) -> list[str]:
+    """The byline and dateline texts of the article's head, body and tail. Under the body, a
+    line dated otherwise than the article is another article's (a teaser list's 作者：某某 |
+    2021-11-05): the tail ends there."""
+    found = []
+    for line, kind, region in zip(lines, kinds, regions, strict=True):
+        if kind not in (LineKind.BYLINE, LineKind.DATELINE) or region == _OUTSIDE:
+            continue
+        if region == _TAIL and (day := parse_date(line.content)[0]) and day != published:
+            break
+        found.append(line.content)
+    return found
 
 
 def later_dates(lines: Sequence[Line], kinds: Sequence[str]) -> list[datetime.date]:
@@ -444,11 +499,7 @@ def extract_metadata(
         lines, kinds, article_regions(kinds, None, table.tail_lines)
     )
     titles, subtitles = contents(LineKind.TITLE), contents(LineKind.SUBTITLE)
-    bylines = [
-        line.content
-        for line, kind, region in zip(lines, kinds, regions, strict=True)
-        if kind in (LineKind.BYLINE, LineKind.DATELINE) and region != _OUTSIDE
-    ]
+    bylines = _article_bylines(lines, kinds, regions, published_date)
     paragraphs = [first_paragraph] if isinstance(first_paragraph, str) else first_paragraph or []
     later = later_dates(lines, kinds)
     return Metadata(

@@ -176,9 +176,7 @@ ICP备00000000号"""
 
 def test_the_heads_date_and_not_the_top_bar_sidebar_or_footer() -> None:
     result = extract_structure(PORTAL, today=datetime.date(2024, 5, 6))
-    assert result.metadata.published_at == datetime.datetime(
-        2023, 4, 18, 9, 42, tzinfo=CHINA_TIME
-    )
+    assert result.metadata.published_at == datetime.datetime(2023, 4, 18, 9, 42, tzinfo=CHINA_TIME)
     assert result.metadata.author is None
     assert "suspicious_date" not in result.flags
 
