@@ -75,6 +75,7 @@ class MetadataTables:
     job_bylines: tuple[re.Pattern[str], ...]
     name: re.Pattern[str]
     author_trailers: tuple[str, ...]
+    place_trailers: tuple[str, ...]
     author_separator: str
     continuation: re.Pattern[str]
     heading_decoration: re.Pattern[str]
@@ -114,6 +115,7 @@ def metadata_tables() -> MetadataTables:
         job_bylines=tuple(compile_(pattern) for pattern in document["job_bylines"]),
         name=compile_("^{NAME}$"),
         author_trailers=tuple(document["author_trailers"]),
+        place_trailers=tuple(document["place_trailers"]),
         author_separator=document["author_separator"],
         continuation=compile_(document["continuation"]),
         heading_decoration=compile_(document["heading_decoration"]),
@@ -215,10 +217,12 @@ def _names(part: str) -> list[str]:
     table = metadata_tables()
     if table.latin_name.match(part.strip()):
         return [part.strip()]
-    names = []
+    names: list[str] = []
     for token in re.split(r"[\s、，,]+", table.author_label.sub(" ", part)):
         if token in table.author_trailers:
             continue
+        if names and token.endswith(table.place_trailers):
+            continue  # 台北报导: the place the names filed from
         for trailer in table.author_trailers:
             if token.endswith(trailer) and len(token) - len(trailer) >= 2:
                 token = token[: -len(trailer)]
@@ -449,18 +453,41 @@ def _article_bylines(
     kinds: Sequence[str],
     regions: Sequence[int],
     published: datetime.date | None,
-) -> list[str]:
-    """The byline and dateline texts of the article's head, body and tail. Under the body, a
-    line dated otherwise than the article is another article's (a teaser list's 作者：某某 |
-    2021-11-05): the tail ends there."""
-    found = []
+) -> tuple[list[str], list[str]]:
+    """The byline and dateline texts of the article's head, and those inside and under it.
+    Under the body, a line dated otherwise than the article is another article's (a teaser
+    list's 作者：某某 | 2021-11-05): the tail ends there."""
+    head: list[str] = []
+    later: list[str] = []
     for line, kind, region in zip(lines, kinds, regions, strict=True):
         if kind not in (LineKind.BYLINE, LineKind.DATELINE) or region == _OUTSIDE:
             continue
         if region == _TAIL and (day := parse_date(line.content)[0]) and day != published:
             break
-        found.append(line.content)
-    return found
+        (head if region == _HEAD else later).append(line.content)
+    return head, later
+
+
+def _writers(
+    head: Iterable[str | None], lead: str | None, later: Iterable[str | None]
+) -> str | None:
+    """The article's writers: every name the head's bylines give, else its lead byline's; a
+    byline inside or under the article adds its names only when it repeats one of those (the
+    byline printed again, with a trainee the first left out) or when nothing named anyone
+    before it: a credit deep in the page naming someone else is another piece's (a book box's
+    作者：某某 kept among the paragraphs).
+
+    >>> _writers(['王某'], None, ['王某 李某', '赵某某']), _writers([], None, ['赵某某', '钱某'])
+    ('王某 李某', '赵某某')
+    """
+    separator = metadata_tables().author_separator
+    names = (_all_authors(head) or lead or "").split(separator)
+    names = [name for name in names if name]
+    for value in later:
+        found = value.split(separator) if value else []
+        if found and (not names or set(found) & set(names)):
+            names += [name for name in found if name not in names]
+    return separator.join(names) or None
 
 
 def later_dates(lines: Sequence[Line], kinds: Sequence[str]) -> list[datetime.date]:
@@ -499,15 +526,18 @@ def extract_metadata(
         lines, kinds, article_regions(kinds, None, table.tail_lines)
     )
     titles, subtitles = contents(LineKind.TITLE), contents(LineKind.SUBTITLE)
-    bylines = _article_bylines(lines, kinds, regions, published_date)
+    head, later_bylines = _article_bylines(lines, kinds, regions, published_date)
     paragraphs = [first_paragraph] if isinstance(first_paragraph, str) else first_paragraph or []
     later = later_dates(lines, kinds)
     return Metadata(
         title=_clean_heading(titles[0]) if titles else None,
         subtitle=_clean_heading(subtitles[0]) if subtitles else None,
         source=_first(map(extract_source, datelines)) or _first(map(masthead_source, datelines)),
-        author=_all_authors(map(extract_author, bylines))
-        or _first(map(lead_author, paragraphs[:LEAD_PARAGRAPHS])),
+        author=_writers(
+            map(extract_author, head),
+            _first(map(lead_author, paragraphs[:LEAD_PARAGRAPHS])),
+            map(extract_author, later_bylines),
+        ),
         published_date=published_date,
         published_at=published_at,
         continuation=_first(map(extract_continuation, contents(LineKind.CONTINUATION))),
