@@ -511,10 +511,11 @@ def extract_metadata(
     today: datetime.date | None = None,
 ) -> Metadata:
     """Fields from the lines of each kind (sidebars, footers and replies are not the
-    article's): the author from the bylines of the article's head, inside it or right under
-    it, else from the opening byline of its first paragraphs (`first_paragraph`: the first, or
-    the first few); the date from the head (`_head_date`), flagged suspicious when later than
-    `today` (the reference day the caller passes: the run's date) or than `later_dates`."""
+    article's): the author from the bylines of the article's head, else from the opening byline
+    of its first paragraphs (`first_paragraph`: the first, or the first few), and from a credit
+    inside or under it as `_writers` allows; the date from the head (`_head_date`), flagged
+    suspicious when later than `today` (the reference day the caller passes: the run's date)
+    or than `later_dates`."""
     table = metadata_tables()
 
     def contents(*wanted: str) -> list[str]:
