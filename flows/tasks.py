@@ -41,6 +41,7 @@ from transforms.pipeline import (
 )
 from transforms.schema import DOCUMENT_SCHEMA, QUARANTINE_SCHEMA, table_from_rows
 from transforms.script import ScriptConfig, SimplifiedConverter
+from transforms.structure import CHINA_TIME
 
 TRANSIENT_ERRORS = (TimeoutError, ConnectionError, BlockingIOError, InterruptedError)
 
@@ -208,7 +209,8 @@ def document_rows(
     prepared: Iterable[PreparedDocument], config: PipelineConfig, recurring: frozenset[int]
 ) -> list[dict[str, Any]]:
     keys = RecurringKeys(recurring)
-    return [finish_document(document, config, keys) for document in prepared]
+    today = now_utc().astimezone(CHINA_TIME).date()  # no publication date is after the run's day
+    return [finish_document(document, config, keys, today) for document in prepared]
 
 
 @batch_task(name="finish-batch")

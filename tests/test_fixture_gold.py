@@ -8,9 +8,10 @@ from tests.fixtures.pages.check_gold import check_page
 
 PAGES = REPO / "tests" / "fixtures" / "pages"
 BLIND = REPO / "tests" / "fixtures" / "blind"
+METADATA = REPO / "tests" / "fixtures" / "metadata"
 GOLD_FILES = [(RAW, path) for path in sorted(GOLD.glob("*.json"))] + [
     (folder / "raw", path)
-    for folder in (PAGES, BLIND)
+    for folder in (PAGES, BLIND, METADATA)
     for path in sorted((folder / "gold").glob("*.json"))
 ]
 

@@ -8,6 +8,7 @@ over every prepared document of the run before any document is finished, so that
 classification is deterministic and independent of batch order.
 """
 
+import datetime
 import hashlib
 from collections.abc import Container
 from dataclasses import dataclass
@@ -99,11 +100,16 @@ def prepare_document(
 
 
 def finish_document(
-    prepared: PreparedDocument, config: PipelineConfig, recurring_keys: Container[str]
+    prepared: PreparedDocument,
+    config: PipelineConfig,
+    recurring_keys: Container[str],
+    today: datetime.date | None = None,
 ) -> dict[str, Any]:
     """Split a prepared page into body, removed lines and metadata: the row, less the
-    corpus-level (duplicate) and run-level (run id, time) columns the flow adds."""
-    structured = extract_structure(prepared.text, config.structure, recurring_keys)
+    corpus-level (duplicate) and run-level (run id, time) columns the flow adds. `today` is the
+    day a publication date may not be later than (the flow passes its run's day, China time;
+    an argument, not configuration, so that the config fingerprint stays the same each day)."""
+    structured = extract_structure(prepared.text, config.structure, recurring_keys, today)
     metadata = structured.metadata
     text = "\n".join(structured.paragraphs)
     flags = list(dict.fromkeys(prepared.flags + structured.flags))

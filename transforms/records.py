@@ -49,6 +49,8 @@ class Flag(StrEnum):
     CONVERTED = "converted"  # Traditional text was converted to Simplified
     EMPTY_BODY = "empty_body"  # nothing in the page looked like body text
     FORUM_PAGE = "forum_page"  # a thread or Q&A page: the body is its first post (and answer)
+    # the publication date is later than the run's day, or than the page's replies/modification
+    SUSPICIOUS_DATE = "suspicious_date"
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,8 +68,17 @@ DOCUMENT_SCHEMA = pa.schema(
         _field("title", pa.string(), "headline, null when the page has none"),
         _field("subtitle", pa.string(), "sub-headline, null when the page has none"),
         _field("source", pa.string(), "publisher named by the page (来源), null if not stated"),
-        _field("author", pa.string(), "writer(s) named by the page, space-separated; null if none"),
-        _field("published_date", pa.date32(), "publication date stated by the page (China time)"),
+        _field(
+            "author",
+            pa.string(),
+            "writer(s) the article's byline, lead or first post's header names, space-separated;"
+            " null if none",
+        ),
+        _field(
+            "published_date",
+            pa.date32(),
+            "publication date stated in the article's head (China time)",
+        ),
         _field(
             "published_at",
             pa.timestamp("ms", tz=CHINA_TIME_ZONE),
@@ -94,7 +103,12 @@ DOCUMENT_SCHEMA = pa.schema(
             " or related for prose outside the article region (a reader's post, teasers)",
             False,
         ),
-        _field("flags", list_of(pa.string()), "quality flags (lossy_encoding, truncated…)", False),
+        _field(
+            "flags",
+            list_of(pa.string()),
+            "quality flags (lossy_encoding, truncated, suspicious_date…)",
+            False,
+        ),
         _field(
             "is_duplicate", pa.bool_(), "true when another document is kept for this story", False
         ),

@@ -12,9 +12,10 @@ extract (the stage's order of steps).
 
 from transforms.structure.boilerplate import document_line_keys, line_key
 from transforms.structure.extract import StructureConfig, StructuredDocument, extract_structure
-from transforms.structure.metadata import Metadata
+from transforms.structure.metadata import CHINA_TIME, Metadata
 
 __all__ = [
+    "CHINA_TIME",
     "Metadata",
     "StructureConfig",
     "StructuredDocument",

@@ -5,6 +5,7 @@ Kong's being the same. Patterns: patterns/metadata.toml (`dates`, `publication_d
 import datetime
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -88,3 +89,28 @@ def _date_of(parts: dict[str, str | None]) -> tuple[datetime.date | None, dateti
     except (ValueError, KeyError):
         return None, None
     return day, datetime.datetime.combine(day, time, tzinfo=CHINA_TIME)
+
+
+def suspicious_date(
+    chosen: datetime.date | None,
+    later: Sequence[datetime.date],
+    today: datetime.date | None = None,
+) -> bool:
+    """Whether a page's publication date cannot be right: after the reference day (`today`,
+    the day the page was processed), or after every date the page gives to what follows its
+    article (`later`: its replies' and comments' headers, a modification), which the article
+    precedes by nature. Days are compared, not times.
+
+    >>> day = datetime.date
+    >>> suspicious_date(day(2031, 1, 1), [], today=day(2026, 12, 3))
+    True
+    >>> suspicious_date(day(2012, 5, 1), [day(2011, 12, 15), day(2011, 12, 16)])
+    True
+    >>> suspicious_date(day(2011, 12, 15), [day(2011, 12, 15), day(2012, 1, 2)], day(2026, 1, 1))
+    False
+    """
+    if chosen is None:
+        return False
+    if today is not None and chosen > today:
+        return True
+    return bool(later) and chosen > max(later)

@@ -13,6 +13,7 @@ Every non-blank raw line ends up with a kind: `body`/`heading` lines make the pa
 others are in `removed`.
 """
 
+import datetime
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +32,7 @@ from transforms.structure.furniture import (
 )
 from transforms.structure.headings import mark_column_intro, mark_head
 from transforms.structure.lines import Line, describe, split_lines
-from transforms.structure.metadata import Metadata, extract_metadata
+from transforms.structure.metadata import LEAD_PARAGRAPHS, Metadata, extract_metadata
 from transforms.structure.page import Page
 from transforms.structure.paragraphs import (
     KEPT,
@@ -76,8 +77,10 @@ def extract_structure(
     text: str,
     config: StructureConfig = StructureConfig(),
     recurring_keys: Container[str] = frozenset(),
+    today: datetime.date | None = None,
 ) -> StructuredDocument:
-    """Split one page (decoded, clean, Simplified; line i is raw line i) into its parts."""
+    """Split one page (decoded, clean, Simplified; line i is raw line i) into its parts.
+    `today` is the reference day a publication date may not be later than (the run's date)."""
     lines = split_lines(text)
     shapes = [
         describe(line, config.prose_min_chars, config.title_max_chars, config.nav_item_max_chars)
@@ -122,15 +125,20 @@ def extract_structure(
             kinds[index] = LineKind.BODY
         mark_outside_region(lines, kinds, config.region_chrome_line_cost)
     built = build_paragraphs(lines, kinds, config.broken_paragraph_min_chars, wrapped)
+    metadata = extract_metadata(
+        lines, kinds, [paragraph.text for paragraph in built.paragraphs[:LEAD_PARAGRAPHS]], today
+    )
     return StructuredDocument(
         paragraphs=tuple(paragraph.text for paragraph in built.paragraphs),
         removed=_removed(lines, kinds),
-        metadata=extract_metadata(
-            lines, kinds, built.paragraphs[0].text if built.paragraphs else None
-        ),
+        metadata=metadata,
         flags=tuple(
             flag.value
-            for flag, raised in ((Flag.TRUNCATED, built.truncated), (Flag.FORUM_PAGE, forum_page))
+            for flag, raised in (
+                (Flag.TRUNCATED, built.truncated),
+                (Flag.FORUM_PAGE, forum_page),
+                (Flag.SUSPICIOUS_DATE, metadata.suspicious_date),
+            )
             if raised
         ),
         line_kinds=tuple(str(kind) for kind in kinds),
