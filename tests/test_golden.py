@@ -14,10 +14,12 @@ PAGES = REPO / "tests" / "fixtures" / "pages"
 GOLDEN_REPORTS: list[str] = []  # printed by conftest's pytest_terminal_summary
 
 BLIND = REPO / "tests" / "fixtures" / "blind"
+METADATA = REPO / "tests" / "fixtures" / "metadata"
 SUITES = {
     "seeds": (RAW, GOLD),
     "pages": (PAGES / "raw", PAGES / "gold"),
     "blind": (BLIND / "raw", BLIND / "gold"),
+    "metadata": (METADATA / "raw", METADATA / "gold"),
 }
 
 
@@ -50,6 +52,15 @@ def test_seed_gold_is_met_by_every_document(scored):
 def test_generalization_pages_meet_the_same_thresholds(scored):
     scores = scored.get("pages")
     assert scores and len(scores) >= 20, "the generalization pages are missing"
+    problems = {score.name: failures(score) for score in scores if failures(score)}
+    assert not problems, format_report(scores)
+
+
+def test_forum_blog_and_portal_pages_meet_the_same_thresholds(scored):
+    """A forum thread, a blog post with comments, a portal page with later-dated sidebars and a
+    news page full of label words (tests/fixtures/metadata): the article, its author and date."""
+    scores = scored.get("metadata")
+    assert scores and len(scores) >= 4, "the metadata pages are missing"
     problems = {score.name: failures(score) for score in scores if failures(score)}
     assert not problems, format_report(scores)
 
