@@ -9,7 +9,7 @@
 The corpus is `benchmarks.realistic_corpus` (pages under <scratch>/raw, the manifest beside
 it). Each of these runs in its own process, so its peak memory is its own:
 - bare pass: read, decode with the codec the manifest names, OpenCC t2s where the page is
-  Traditional, write one zstd Parquet file;
+  Traditional, write one zstd Parquet file (run 3 times, median kept);
 - qingxi: `python -m flows.normalize --input raw --output clean` with default options, timed
   as a whole command (interpreter start, imports, Prefect's temporary API server, the flow).
 Peak RSS is the largest single process of the command's tree (`os.wait4`: the command and
@@ -43,6 +43,7 @@ from benchmarks.realistic_corpus import REPO, make_corpus, read_manifest
 
 OUT = REPO / "benchmarks" / "out"
 MIB = 1024 * 1024
+BARE_RUNS = 3
 
 # the environment `make run` gives the command (see the Makefile's exports)
 QUIET_PREFECT = {
@@ -61,7 +62,21 @@ def command_env() -> dict[str, str]:
     return env
 
 
-def tree_rss(pid: int) -> int:
+def label(process: Any) -> str:
+    """A short name for a process of the tree: its module or script, else its name."""
+    import psutil
+
+    try:
+        words = process.cmdline()
+    except psutil.Error:
+        return "?"
+    if "-m" in words[:-1]:
+        return words[words.index("-m") + 1]
+    return " ".join(words[:2])[:60] or process.name()
+
+
+def sample_tree(pid: int, peaks: dict[int, list]) -> int:
+    """The tree's RSS sum now; each process's peak kept in `peaks` (pid: [label, bytes])."""
     import psutil
 
     try:
@@ -72,23 +87,29 @@ def tree_rss(pid: int) -> int:
     total = 0
     for process in processes:
         with contextlib.suppress(psutil.Error):
-            total += process.memory_info().rss
+            rss = process.memory_info().rss
+            total += rss
+            if process.pid not in peaks:
+                peaks[process.pid] = [label(process), 0]
+            peaks[process.pid][1] = max(peaks[process.pid][1], rss)
     return total
 
 
-def run_measured(command: list[str], quiet: bool = True) -> dict[str, float]:
+def run_measured(command: list[str], quiet: bool = True) -> dict[str, Any]:
     """Run a command from the repository root; its wall seconds, the peak RSS of its largest
-    process (MiB, from wait4) and the peak of its whole tree's RSS sum (MiB, sampled)."""
+    process (MiB, from wait4), the peak of its whole tree's RSS sum and the sampled peaks of
+    its largest processes (MiB, sampled every 0.2 s)."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=REPO, env=command_env(), stdout=subprocess.DEVNULL if quiet else None
     )
     peak = [0]
+    peaks: dict[int, list] = {}
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.2):
-            peak[0] = max(peak[0], tree_rss(process.pid))
+            peak[0] = max(peak[0], sample_tree(process.pid, peaks))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -99,7 +120,13 @@ def run_measured(command: list[str], quiet: bool = True) -> dict[str, float]:
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise RuntimeError(f"{' '.join(command)} failed with exit code {code}")
-    return {"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024, "tree_peak_mib": peak[0] / MIB}
+    largest = sorted(peaks.values(), key=lambda item: -item[1])[:4]
+    return {
+        "seconds": seconds,
+        "peak_mib": usage.ru_maxrss / 1024,
+        "tree_peak_mib": peak[0] / MIB,
+        "largest_processes_mib": [[name, round(rss / MIB)] for name, rss in largest],
+    }
 
 
 def bare_pass(corpus: Path, output_file: Path) -> None:
@@ -125,17 +152,12 @@ def qingxi_command(raw: Path, output: Path) -> list[str]:
 
 
 def end_to_end(corpus: Path, scratch: Path, extra: list[str]) -> dict[str, Any]:
-    """The bare pass and the qingxi command over the same files, one after the other."""
-    bare = run_measured(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.bench_pipeline",
-            "--bare",
-            str(corpus),
-            str(scratch / "bare.parquet"),
-        ]
-    )
+    """The bare pass (median of `BARE_RUNS`: it takes a second or two and varies most on a
+    shared machine) and the qingxi command (once) over the same files."""
+    command = [sys.executable, "-m", "benchmarks.bench_pipeline", "--bare", str(corpus)]
+    runs = [run_measured([*command, str(scratch / "bare.parquet")]) for _ in range(BARE_RUNS)]
+    bare = sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]
+    bare["all_seconds"] = [run["seconds"] for run in runs]
     output = scratch / "clean"
     shutil.rmtree(output, ignore_errors=True)
     qingxi = run_measured(qingxi_command(corpus / "raw", output) + extra)
@@ -248,6 +270,7 @@ def print_end_to_end(label: str, stats: Any, runs: dict[str, Any]) -> None:
         "qingxi seconds per stage (summed over workers):",
         ", ".join(f"{k} {v:.1f}" for k, v in stages.items()),
     )
+    print("qingxi largest processes (sampled peak MiB):", runs["qingxi"]["largest_processes_mib"])
     counts = runs["qingxi"]["counts"]
     print(
         f"qingxi counts: {counts['documents_written']} documents, "
@@ -391,6 +414,7 @@ def single_line(args: argparse.Namespace) -> None:
         f"  60 MB one line: {run['seconds']:.0f} s, peak RSS {run['peak_mib']:.0f} MiB (largest "
         f"process; tree {run['tree_peak_mib']:.0f} MiB; target <= 1024), outcome {run['outcome']}"
     )
+    print(f"  largest processes (sampled peak MiB): {run['largest_processes_mib']}")
     if cli_supports("--max-file-bytes") or args.force_too_large:
         print("70 MB file (above the 64 MB default of --max-file-bytes) ...", flush=True)
         run = large_file_run(70, args)
