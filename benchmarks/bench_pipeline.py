@@ -72,6 +72,8 @@ def label(process: Any) -> str:
         return "?"
     if "-m" in words[:-1]:
         return words[words.index("-m") + 1]
+    if "-c" in words[:-1] and "multiprocessing" in words[words.index("-c") + 1]:
+        return "worker process"
     return " ".join(words[:2])[:60] or process.name()
 
 
