@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from flows.limits import DEFAULT_MAX_FILE_BYTES
+
 NORMALIZE_DESCRIPTION = "Turn raw Chinese news/government page dumps into clean, typed Parquet."
 
 
@@ -43,6 +45,12 @@ def add_normalize_arguments(parser: argparse.ArgumentParser) -> argparse.Argumen
     run = parser.add_argument_group("execution")
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes")
     run.add_argument("--batch-size", type=int, default=100, help="files per Prefect task")
+    run.add_argument(
+        "--max-file-bytes",
+        type=int,
+        default=DEFAULT_MAX_FILE_BYTES,
+        help="files larger than this are quarantined as too_large, never read (default 64 MiB)",
+    )
     run.add_argument("--dask-address", help="run batches on this Dask scheduler (tcp://host:port)")
     run.add_argument("--verbose", action="store_true", help="show Prefect's log lines")
     stages = parser.add_argument_group("stages")
@@ -92,8 +100,8 @@ def validate(args: argparse.Namespace) -> str | None:
         return f"options file does not exist: {args.options}"
     if args.corrections and not Path(args.corrections).is_file():
         return f"corrections file does not exist: {args.corrections}"
-    if args.workers < 1 or args.batch_size < 1:
-        return "--workers and --batch-size must be at least 1"
+    if args.workers < 1 or args.batch_size < 1 or args.max_file_bytes < 1:
+        return "--workers, --batch-size and --max-file-bytes must be at least 1"
     return None
 
 
@@ -192,6 +200,7 @@ def run_normalize(args: argparse.Namespace) -> int:
             dask_address=args.dask_address,
             full_refresh=args.full_refresh,
             options=options,
+            max_file_bytes=args.max_file_bytes,
         )
     except output_lock.OutputLockedError as error:  # another run took it since the check
         print(f"qingxi: error: {error}", file=sys.stderr)

@@ -220,13 +220,19 @@ def _mtime_ns(info: Mapping[str, Any]) -> int:
     return 0
 
 
-def read_input_bytes(path: str) -> bytes:
-    """The bytes of an input file, local path or URL."""
-    if "://" in path:
-        with fsspec.open(path, "rb") as handle:
-            return handle.read()
-    with open(path, "rb") as handle:
-        return handle.read()
+class FileTooLargeError(OSError):
+    """The file holds more bytes than the run's limit (found while reading: it grew)."""
+
+
+def read_input_bytes(path: str, max_bytes: int | None = None) -> bytes:
+    """The bytes of an input file, local path or URL; at most `max_bytes` of them, else
+    FileTooLargeError (the file may have grown since it was listed)."""
+    opener = fsspec.open(path, "rb") if "://" in path else open(path, "rb")  # noqa: SIM115
+    with opener as handle:
+        data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise FileTooLargeError(f"more than {max_bytes:,} bytes (the --max-file-bytes limit)")
+    return data
 
 
 def file_metadata(values: Mapping[str, Any]) -> dict[bytes, bytes]:

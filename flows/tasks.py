@@ -19,8 +19,10 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import staging
 from flows.corpus import signatures_for
+from flows.limits import DEFAULT_MAX_FILE_BYTES
 from flows.staging import RunLayout
 from flows.storage import (
+    FileTooLargeError,
     InputFile,
     Where,
     parquet_files,
@@ -84,23 +86,37 @@ def quarantine_row(record: QuarantinedDocument, run_id: str) -> dict[str, Any]:
     return {**asdict(record), "run_id": run_id, "processed_at": now_utc()}
 
 
-def read_input(file: InputFile) -> RawDocument | QuarantinedDocument:
+def read_input(
+    file: InputFile, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> RawDocument | QuarantinedDocument:
     """The file's bytes, or its quarantine row: any OSError is one file's problem, and
-    FIFOs, devices, symlink loops and dangling links are never opened."""
+    FIFOs, devices, symlink loops, dangling links and files over `max_file_bytes` are never
+    opened (or, for a file that grew past the limit while being read, not kept)."""
     problem = unopenable_reason(file.path)
     if problem is not None:
         kind, message = problem
         return QuarantinedDocument(file.relative_path, None, kind, message, None)
+    if file.size > max_file_bytes:
+        return too_large(file, f"{file.size:,} bytes")
     try:
-        return RawDocument(file.relative_path, read_input_bytes(file.path))
+        return RawDocument(file.relative_path, read_input_bytes(file.path, max_file_bytes))
+    except FileTooLargeError:
+        return too_large(file, f"more than {max_file_bytes:,} bytes when read")
     except OSError as error:
         return QuarantinedDocument(
             file.relative_path, None, "unreadable", f"{type(error).__name__}: {error}", file.size
         )
 
 
-def prepare_one(file: InputFile, config: PipelineConfig) -> PreparedDocument | QuarantinedDocument:
-    raw = read_input(file)
+def too_large(file: InputFile, size: str) -> QuarantinedDocument:
+    message = f"too large to read: {size}, over the --max-file-bytes limit"
+    return QuarantinedDocument(file.relative_path, None, "too_large", message, file.size)
+
+
+def prepare_one(
+    file: InputFile, config: PipelineConfig, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> PreparedDocument | QuarantinedDocument:
+    raw = read_input(file, max_file_bytes)
     if isinstance(raw, QuarantinedDocument):
         return raw
     try:
@@ -114,13 +130,17 @@ def prepare_one(file: InputFile, config: PipelineConfig) -> PreparedDocument | Q
 
 @batch_task(name="prepare-batch")
 def prepare_batch(
-    layout: RunLayout, batch_index: int, files: list[InputFile], config: PipelineConfig
+    layout: RunLayout,
+    batch_index: int,
+    files: list[InputFile],
+    config: PipelineConfig,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> dict[str, Any]:
     """Read, decode, clean and convert a batch; stage the texts and their line keys."""
     started = time.perf_counter()
     prepared, quarantined = [], []
     for file in files:
-        result = prepare_one(file, config)
+        result = prepare_one(file, config, max_file_bytes)
         (quarantined if isinstance(result, QuarantinedDocument) else prepared).append(result)
     prepared_rows = [asdict(document) for document in prepared]
     key_rows = [

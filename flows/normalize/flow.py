@@ -19,6 +19,7 @@ from prefect.runtime import flow_run
 from flows import output_lock, staging, versions
 from flows import report as reporting
 from flows.incremental import plan_run
+from flows.limits import DEFAULT_MAX_FILE_BYTES
 from flows.publish import publish, write_run_report
 from flows.run_comparison import previous_report
 from flows.run_figures import dataset_figures
@@ -55,6 +56,7 @@ def normalize(
     dask_address: str | None = None,
     full_refresh: bool = False,
     options: dict[str, Any] | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> dict[str, Any]:
     """Normalize every raw file under `input_path` (matching `pattern`) into `output_path`.
 
@@ -66,6 +68,8 @@ def normalize(
 
     `options` holds per-stage settings, e.g. {"script": {"opencc_config": "t2s"},
     "structure": {"recurring_min_documents": 3}} (see transforms.config.PipelineConfig).
+    Files larger than `max_file_bytes` are quarantined as `too_large` without being read (an
+    unchanged one stays quarantined: raise the limit with `full_refresh`).
     """
     config = PipelineConfig.from_dict(options or {})
     run_id = str(flow_run.get_id() or f"local-{int(time.time())}")
@@ -82,6 +86,7 @@ def normalize(
             dask_address,
             full_refresh,
             config,
+            max_file_bytes,
         )
 
 
@@ -111,6 +116,7 @@ def _normalize(
     dask_address: str | None,
     full_refresh: bool,
     config: PipelineConfig,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> dict[str, Any]:
     started = time.perf_counter()
     run_id = layout.run_id
@@ -133,7 +139,13 @@ def _normalize(
             futures = {
                 runner.submit(
                     prepare_batch,
-                    {"layout": layout, "batch_index": i, "files": batch, "config": config},
+                    {
+                        "layout": layout,
+                        "batch_index": i,
+                        "files": batch,
+                        "config": config,
+                        "max_file_bytes": max_file_bytes,
+                    },
                 ): i
                 for i, batch in enumerate(batches)
             }

@@ -186,3 +186,41 @@ def test_a_dead_prefect_server_costs_one_line_within_seconds(tmp_path):
     assert result.stderr.count("\n") == 1
     assert "PREFECT_API_URL=http://127.0.0.1:9/api does not answer" in result.stderr
     assert not (tmp_path / "documents").exists()
+
+
+def test_a_file_over_the_size_limit_is_quarantined_too_large_unread(tmp_path, prefect_harness):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    (raw / "dump.txt").write_bytes(b"a" * 20_000)  # the seeds are 7-15 KB
+    output = tmp_path / "clean"
+    summary = normalize(
+        input_path=str(raw), output_path=str(output), workers=1, max_file_bytes=16_384
+    )
+    quarantine = pq.read_table(output / "quarantine").to_pylist()
+    assert [(row["source_path"], row["error_kind"]) for row in quarantine] == [
+        ("dump.txt", "too_large")
+    ]
+    assert quarantine[0]["source_bytes"] == 20_000 and "20,000 bytes" in quarantine[0]["message"]
+    assert pq.read_table(output / "documents").num_rows == len(list(RAW.iterdir()))
+    assert summary["counts"]["quarantined"] == 1
+
+
+def test_a_run_whose_every_file_is_quarantined_publishes_an_empty_dataset(
+    tmp_path, prefect_harness
+):
+    output = tmp_path / "clean"
+    summary = normalize(input_path=str(RAW), output_path=str(output), workers=1, max_file_bytes=1)
+    assert pq.read_table(output / "documents").num_rows == 0
+    assert {row["error_kind"] for row in pq.read_table(output / "quarantine").to_pylist()} == {
+        "too_large"
+    }
+    assert summary["counts"]["quarantined"] == 5
+
+
+def test_a_file_that_grew_past_the_limit_while_listed_is_not_kept(tmp_path):
+    from flows.storage import InputFile
+
+    path = tmp_path / "growing.txt"
+    path.write_bytes("正文。".encode() * 2000)  # 18,000 bytes now; listed when it held 10
+    record = flows.tasks.read_input(InputFile(str(path), "growing.txt", 10, 0), 4096)
+    assert record.error_kind == "too_large" and "when read" in record.message

@@ -54,7 +54,9 @@ def apply_keep_rule(documents: pd.DataFrame, components: LinkedComponents) -> pd
     """RESULT_COLUMNS for every row of `documents` (sorted by doc_id), the linked ones
     clustered by `components` and each cluster kept by `keep_order`."""
     linked = list(components.parent)
-    roots = pd.DataFrame({"doc_id": linked, "root": [components.find(d) for d in linked]})
+    roots = pd.DataFrame(  # object columns even when nothing is linked (no float64 to merge)
+        {"doc_id": linked, "root": [components.find(d) for d in linked]}, dtype=object
+    )
     keep_columns = ["doc_id", "published_date", "n_chars", "source_path"]
     members = keep_order(documents[keep_columns].merge(roots, on="doc_id"))
     kept = members.groupby("root", sort=False)["doc_id"].first()
