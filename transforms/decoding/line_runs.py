@@ -1,0 +1,134 @@
+"""Files whose lines are in different Chinese codecs: decoded line by line, then in segments.
+
+Pages pasted together from several sources (a UTF-8 head, a GBK body, a Big5 quote) fail
+every whole-file reading. Only then (codec_detection tries the whole file first) are the bytes
+split into lines at b"\\n", each line decoded strictly with every candidate of LINE_CODECS
+and given to the candidate whose reading scores highest as Chinese (`chinese_score`: the share
+of common Han characters and Chinese punctuation; on a tie, the earlier candidate). Adjacent
+lines of one codec make a segment; 7-bit lines read the same in every codec and join the
+segment before them (or, at the start, the one after).
+
+The reading is a candidate only when the lines that decode strictly read as Chinese, taken
+together. Bytes that decode in no candidate are replaced with U+FFFD and counted, never
+dropped: codec_detection accepts the reading with a few of them, and quarantines the file
+with many. Files with NUL bytes (UTF-16/32, binary) never take this path: b"\\n" is not a line
+break there.
+"""
+
+import re
+from dataclasses import dataclass
+
+from transforms.decoding.common_han import chinese_score, spaced_han_share
+
+# In order of preference on a tie. The GB family is read with gb18030 (as for whole files);
+# Big5 with cp950, and big5hkscs where cp950 fails (HKSCS-only characters).
+LINE_CODECS = ("utf-8", "gb18030", "cp950", "big5hkscs")
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Lines `first_line`..`last_line` (1-based, inclusive) of the text, decoded with `encoding`."""
+
+    encoding: str
+    first_line: int
+    last_line: int
+
+
+@dataclass(frozen=True)
+class LineRuns:
+    text: str
+    segments: tuple[Segment, ...]
+    score: float  # chinese_score of the non-ASCII lines that decode strictly, together
+    invalid_bytes: int
+    replacements: int
+
+    @property
+    def encodings(self) -> tuple[str, ...]:
+        """The segments' codecs in order of first appearance.
+
+        >>> LineRuns("", (Segment("utf-8", 1, 1), Segment("gb18030", 2, 2),
+        ...     Segment("utf-8", 3, 3)), 1.0, 0, 0).encodings
+        ('utf-8', 'gb18030')
+        """
+        return tuple(dict.fromkeys(segment.encoding for segment in self.segments))
+
+
+def decode_line(line: bytes) -> tuple[str, str | None, int, int]:
+    """One line's text, its codec (None for 7-bit lines), invalid bytes and U+FFFD inserted.
+
+    >>> decode_line("三明市".encode("big5"))[:2]
+    ('三明市', 'cp950')
+    >>> decode_line("三明市".encode("gbk") + b"\\xff")[1:]
+    ('gb18030', 1, 1)
+    """
+    if line.isascii():
+        return line.decode("ascii"), None, 0, 0
+    readings = []
+    for codec in LINE_CODECS:
+        try:
+            readings.append((line.decode(codec), codec))
+        except UnicodeDecodeError:
+            continue
+    if readings:  # max keeps the first of equal scores: the candidates' order breaks ties
+        text, codec = max(readings, key=lambda reading: chinese_score(reading[0])[0])
+        return text, codec, 0, 0
+    return min((decode_counting(line, codec) for codec in LINE_CODECS), key=lambda r: r[2])
+
+
+def decode_counting(data: bytes, codec: str) -> tuple[str, str, int, int]:
+    """`data` decoded with `codec`, each run of invalid bytes replaced with one U+FFFD:
+    (text, codec, invalid bytes, replacements).
+
+    >>> decode_counting(b"ab\\xff\\xfecd", "utf-8")
+    ('ab\\ufffdcd', 'utf-8', 2, 1)
+    """
+    escaped = data.decode(codec, "surrogateescape")
+    invalid = sum(match.end() - match.start() for match in _ESCAPED_BYTES.finditer(escaped))
+    text, replacements = _ESCAPED_BYTES.subn("\ufffd", escaped)
+    return text, codec, invalid, replacements
+
+
+def read_line_runs(data: bytes, min_score: float, max_spaced_han_share: float) -> LineRuns | None:
+    """The file decoded line by line, or None when that does not read as Chinese.
+
+    >>> mixed = "三明市\\n".encode() + "三明市\\n".encode("gbk") + "三明市\\n".encode("big5")
+    >>> runs = read_line_runs(mixed, 0.85, 0.1)
+    >>> runs.text, runs.encodings
+    ('三明市\\n三明市\\n三明市\\n', ('utf-8', 'gb18030', 'cp950'))
+    """
+    if b"\x00" in data:
+        return None
+    texts, codecs, strict, invalid, replacements = [], [], [], 0, 0
+    for line in data.split(b"\n"):
+        text, codec, line_invalid, line_replacements = decode_line(line)
+        texts.append(text)
+        codecs.append(codec)
+        if codec and not line_invalid:
+            strict.append(text)
+        invalid += line_invalid
+        replacements += line_replacements
+    chinese = "".join(strict)
+    score = chinese_score(chinese)[0]
+    if not chinese or score < min_score or spaced_han_share(chinese) > max_spaced_han_share:
+        return None
+    return LineRuns("\n".join(texts), segments_of(codecs), score, invalid, replacements)
+
+
+def segments_of(codecs: list[str | None]) -> tuple[Segment, ...]:
+    """Adjacent lines of one codec merged; 7-bit lines (None) join the segment before them,
+    or the first segment when they open the file.
+
+    >>> segments_of([None, "utf-8", None, "gb18030", "gb18030"])
+    (Segment(encoding='utf-8', first_line=1, last_line=3), Segment(encoding='gb18030', \
+first_line=4, last_line=5))
+    """
+    segments: list[Segment] = []
+    first_codec = next((codec for codec in codecs if codec), "ascii")
+    for number, codec in enumerate(codecs, start=1):
+        codec = codec or (segments[-1].encoding if segments else first_codec)
+        if segments and segments[-1].encoding == codec:
+            segments[-1] = Segment(codec, segments[-1].first_line, number)
+        else:
+            segments.append(Segment(codec, number, number))
+    return tuple(segments)
