@@ -4,7 +4,10 @@ Pages pasted together from several sources (a UTF-8 head, a GBK body, a Big5 quo
 every whole-file reading. Only then (codec_detection tries the whole file first) are the bytes
 split into lines at b"\\n", each line decoded strictly with every candidate of LINE_CODECS
 and given to the candidate whose reading scores highest as Chinese (`chinese_score`: the share
-of common Han characters and Chinese punctuation; on a tie, the earlier candidate). Adjacent
+of common Han characters and Chinese punctuation; on a tie, the earlier candidate). A short
+line (under SHORT_LINE non-ASCII characters: too little evidence, `↓` in Big5 is `□` in GBK)
+stays in the codec of the line before it when that codec decodes it to common Han characters,
+punctuation and symbols only. Adjacent
 lines of one codec make a segment; 7-bit lines read the same in every codec and join the
 segment before them (or, at the start, the one after).
 
@@ -16,13 +19,15 @@ break there.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
-from transforms.decoding.common_han import chinese_score, spaced_han_share
+from transforms.decoding.common_han import chinese_score, common_characters, spaced_han_share
 
 # In order of preference on a tie. The GB family is read with gb18030 (as for whole files);
 # Big5 with cp950, and big5hkscs where cp950 fails (HKSCS-only characters).
 LINE_CODECS = ("utf-8", "gb18030", "cp950", "big5hkscs")
+SHORT_LINE = 8
 _ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
 
 
@@ -54,11 +59,14 @@ class LineRuns:
         return tuple(dict.fromkeys(segment.encoding for segment in self.segments))
 
 
-def decode_line(line: bytes) -> tuple[str, str | None, int, int]:
-    """One line's text, its codec (None for 7-bit lines), invalid bytes and U+FFFD inserted.
+def decode_line(line: bytes, previous: str | None = None) -> tuple[str, str | None, int, int]:
+    """One line's text, its codec (None for 7-bit lines), invalid bytes and U+FFFD inserted;
+    `previous` is the codec of the non-ASCII line before it.
 
     >>> decode_line("三明市".encode("big5"))[:2]
     ('三明市', 'cp950')
+    >>> decode_line("↓ 5%".encode("big5"))[:2], decode_line("↓ 5%".encode("big5"), "cp950")[:2]
+    (('□ 5%', 'gb18030'), ('↓ 5%', 'cp950'))
     >>> decode_line("三明市".encode("gbk") + b"\\xff")[1:]
     ('gb18030', 1, 1)
     """
@@ -70,10 +78,22 @@ def decode_line(line: bytes) -> tuple[str, str | None, int, int]:
             readings.append((line.decode(codec), codec))
         except UnicodeDecodeError:
             continue
+    for text, codec in readings:
+        if codec == previous and _is_short_and_common(text):
+            return text, codec, 0, 0
     if readings:  # max keeps the first of equal scores: the candidates' order breaks ties
         text, codec = max(readings, key=lambda reading: chinese_score(reading[0])[0])
         return text, codec, 0, 0
     return min((decode_counting(line, codec) for codec in LINE_CODECS), key=lambda r: r[2])
+
+
+def _is_short_and_common(text: str) -> bool:
+    """Under SHORT_LINE non-ASCII characters, each a common Han character, punctuation or a
+    symbol (not a rare Han character, kana or private use: a wrong codec's marks)."""
+    others = [char for char in text if not char.isascii() and char not in common_characters()]
+    return len(text.encode("ascii", "ignore")) + SHORT_LINE > len(text) and all(
+        unicodedata.category(char)[0] in "PS" for char in others
+    )
 
 
 def decode_counting(data: bytes, codec: str) -> tuple[str, str, int, int]:
@@ -100,8 +120,10 @@ def read_line_runs(data: bytes, min_score: float, max_spaced_han_share: float) -
     if b"\x00" in data:
         return None
     texts, codecs, strict, invalid, replacements = [], [], [], 0, 0
+    previous = None
     for line in data.split(b"\n"):
-        text, codec, line_invalid, line_replacements = decode_line(line)
+        text, codec, line_invalid, line_replacements = decode_line(line, previous)
+        previous = codec or previous
         texts.append(text)
         codecs.append(codec)
         if codec and not line_invalid:

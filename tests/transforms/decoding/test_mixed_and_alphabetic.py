@@ -49,6 +49,14 @@ def test_a_utf8_gbk_big5_file_is_decoded_per_segment_and_flagged() -> None:
     assert (decoded.decode_errors, decoded.lost_chars) == (0, 0)
 
 
+def test_a_short_line_stays_in_the_codec_of_its_segment() -> None:
+    # ↓ in Big5 is □ in GBK: a common character there, so alone the line would read as GBK
+    data = f"{HEAD}\n".encode() + f"{QUOTE}\n72.96% ↓\n{QUOTE}\n".encode("big5")
+    decoded = decode_bytes(data)
+    assert decoded.text == f"{HEAD}\n{QUOTE}\n72.96% ↓\n{QUOTE}\n"
+    assert decoded.segments == (Segment("utf-8", 1, 1), Segment("cp950", 2, 5))
+
+
 def test_the_fault_corpus_mixed_file_decodes_exactly() -> None:
     decoded = decode_bytes((FAULTS / "mixed_encodings.txt").read_bytes())
     assert decoded.text == f"{HEAD}\n{HEAD}\n{QUOTE}\n"
