@@ -34,6 +34,7 @@ _WORD = re.compile(r"[^\s\x00-\x40\x5b-\x60\x7b-\x7f\u2019]+")
 _C1_CONTROL = re.compile("[\x80-\x9f]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 MIN_PLAUSIBLE_WORDS = 0.5
+SAMPLE_CHARACTERS = 8192  # scored from the first non-ASCII character; decoding is whole-file
 _EDGE_CATEGORIES = ("P", "Sc", "Sm", "So", "Sk")  # punctuation and symbols around a word
 
 
@@ -135,7 +136,7 @@ def read_alphabetic(data: bytes, detected: str | None) -> AlphabeticReading | No
         except UnicodeDecodeError:
             continue
         if text not in readings:
-            readings[text] = AlphabeticReading(text, codec, plausibility(text))
+            readings[text] = AlphabeticReading(text, codec, plausibility(_sample(text)))
     if not readings:
         return None
     best = max(reading.plausibility for reading in readings.values())
@@ -144,6 +145,12 @@ def read_alphabetic(data: bytes, detected: str | None) -> AlphabeticReading | No
     tied = [reading for reading in readings.values() if reading.plausibility == best]
     agreed = [reading for reading in tied if _gives(detected, data, reading.text)]
     return (agreed or tied)[0]
+
+
+def _sample(text: str) -> str:
+    first = _NON_ASCII.search(text)
+    start = text.rfind(" ", 0, first.start()) + 1 if first else 0  # from the start of a word
+    return text[start : start + SAMPLE_CHARACTERS]
 
 
 def _gives(codec: str | None, data: bytes, text: str) -> bool:

@@ -70,8 +70,16 @@ def decode_line(line: bytes, previous: str | None = None) -> tuple[str, str | No
     >>> decode_line("三明市".encode("gbk") + b"\\xff")[1:]
     ('gb18030', 1, 1)
     """
+    strict = decode_strictly(line, previous)
+    if strict is not None:
+        return strict[0], strict[1], 0, 0
+    return min((decode_counting(line, codec) for codec in LINE_CODECS), key=lambda r: r[2])
+
+
+def decode_strictly(line: bytes, previous: str | None = None) -> tuple[str, str | None] | None:
+    """`decode_line` for a line that some candidate decodes strictly, else None."""
     if line.isascii():
-        return line.decode("ascii"), None, 0, 0
+        return line.decode("ascii"), None
     readings = []
     for codec in LINE_CODECS:
         try:
@@ -80,11 +88,11 @@ def decode_line(line: bytes, previous: str | None = None) -> tuple[str, str | No
             continue
     for text, codec in readings:
         if codec == previous and _is_short_and_common(text):
-            return text, codec, 0, 0
-    if readings:  # max keeps the first of equal scores: the candidates' order breaks ties
-        text, codec = max(readings, key=lambda reading: chinese_score(reading[0])[0])
-        return text, codec, 0, 0
-    return min((decode_counting(line, codec) for codec in LINE_CODECS), key=lambda r: r[2])
+            return text, codec
+    if not readings:
+        return None
+    # max keeps the first of equal scores: the candidates' order breaks ties
+    return max(readings, key=lambda reading: chinese_score(reading[0])[0])
 
 
 def _is_short_and_common(text: str) -> bool:
@@ -119,21 +127,25 @@ def read_line_runs(data: bytes, min_score: float, max_spaced_han_share: float) -
     """
     if b"\x00" in data:
         return None
-    texts, codecs, strict, invalid, replacements = [], [], [], 0, 0
+    lines = data.split(b"\n")
+    readings: list[tuple[str, str | None] | None] = []
     previous = None
-    for line in data.split(b"\n"):
-        text, codec, line_invalid, line_replacements = decode_line(line, previous)
-        previous = codec or previous
-        texts.append(text)
-        codecs.append(codec)
-        if codec and not line_invalid:
-            strict.append(text)
-        invalid += line_invalid
-        replacements += line_replacements
-    chinese = "".join(strict)
+    for line in lines:
+        readings.append(decode_strictly(line, previous))
+        previous = (readings[-1] or ("", None))[1] or previous
+    chinese = "".join(reading[0] for reading in readings if reading and reading[1])
     score = chinese_score(chinese)[0]
     if not chinese or score < min_score or spaced_han_share(chinese) > max_spaced_han_share:
-        return None
+        return None  # before counting the other lines' bad bytes: most files stop here
+    texts, codecs, invalid, replacements = [], [], 0, 0
+    for line, reading in zip(lines, readings, strict=True):
+        text, codec, line_invalid, line_replacements = (
+            (*reading, 0, 0) if reading else decode_line(line)
+        )
+        texts.append(text)
+        codecs.append(codec)
+        invalid += line_invalid
+        replacements += line_replacements
     return LineRuns("\n".join(texts), segments_of(codecs), score, invalid, replacements)
 
 
