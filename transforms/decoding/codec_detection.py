@@ -9,8 +9,9 @@ The evidence is taken cheapest first, each step deciding only what it can decide
 5. a bounded sample, from the first non-ASCII byte, decoded with each Chinese candidate
    (gb18030, the Big5 family, utf-8 with errors, UTF-16 without BOM) and scored by the share
    of common Chinese characters: the best wins when it looks like Chinese
-6. lines in different Chinese codecs (UTF-8, GB, Big5), when the whole file fails in each:
-   decoded line by line (transforms.decoding.line_runs) and flagged `mixed_encoding`
+6. lines in different Chinese codecs (UTF-8, GB, Big5), when the whole file fails in each
+   (or reads with a few invalid bytes, and line by line with fewer): decoded line by line
+   (transforms.decoding.line_runs) and flagged `mixed_encoding`
 7. chardet for everything else: a single-byte answer is checked against the language check
    of transforms.decoding.alphabets (Latin-1 French is not Greek); any other answer is
    accepted only if its codec decodes the whole file cleanly.
@@ -155,12 +156,13 @@ def _read_legacy(data: bytes, config: DecodingConfig) -> Reading:
     )
     if score >= config.min_chinese_score and spaced_han_share(text) <= config.max_spaced_han_share:
         try:
-            return _checked(_decode_with(family, data), data, config, score)
+            reading = _checked(_decode_with(family, data), data, config, score)
         except UndecodableError:  # too many invalid bytes: segments in other codecs?
             mixed = None if family[0] in WIDE_CANDIDATES else _read_mixed(data, config)
             if mixed is None:
                 raise
             return mixed
+        return _with_fewer_errors(reading, data, config) if reading.invalid_bytes else reading
     mixed = _read_mixed(data, config)
     if mixed is not None:
         return mixed
@@ -197,6 +199,18 @@ def _read_mixed(
     )
     reject_binary(reading, config)
     return reading
+
+
+def _with_fewer_errors(reading: Reading, data: bytes, config: DecodingConfig) -> Reading:
+    """A reading with a few invalid bytes, or the line-by-line one if that has fewer (10 GBK
+    lines and a UTF-8 one read as GBK: one invalid byte and a line of mojibake)."""
+    if reading.encoding in WIDE_CANDIDATES:
+        return reading
+    try:
+        mixed = _read_mixed(data, config)
+    except UndecodableError:
+        return reading
+    return mixed if mixed is not None and mixed.invalid_bytes < reading.invalid_bytes else reading
 
 
 def _chardet_reading(data: bytes, config: DecodingConfig) -> Reading | None:

@@ -59,9 +59,13 @@ class LineRuns:
         return tuple(dict.fromkeys(segment.encoding for segment in self.segments))
 
 
-def decode_line(line: bytes, previous: str | None = None) -> tuple[str, str | None, int, int]:
+def decode_line(
+    line: bytes, previous: str | None = None, min_score: float = 0.85
+) -> tuple[str, str | None, int, int]:
     """One line's text, its codec (None for 7-bit lines), invalid bytes and U+FFFD inserted;
-    `previous` is the codec of the non-ASCII line before it.
+    `previous` is the codec of the non-ASCII line before it. A line no candidate reads
+    strictly as Chinese is read, bad bytes replaced, by the candidate that reads it most like
+    Chinese (then: with the fewest bad bytes).
 
     >>> decode_line("三明市".encode("big5"))[:2]
     ('三明市', 'cp950')
@@ -69,15 +73,21 @@ def decode_line(line: bytes, previous: str | None = None) -> tuple[str, str | No
     (('□ 5%', 'gb18030'), ('↓ 5%', 'cp950'))
     >>> decode_line("三明市".encode("gbk") + b"\\xff")[1:]
     ('gb18030', 1, 1)
+    >>> decode_line("三明市地处福建西部，是中央苏区".encode() + b"\\xff")[1:]  # valid GBK!
+    ('utf-8', 1, 1)
     """
-    strict = decode_strictly(line, previous)
+    strict = decode_strictly(line, previous, min_score)
     if strict is not None:
         return strict[0], strict[1], 0, 0
-    return min((decode_counting(line, codec) for codec in LINE_CODECS), key=lambda r: r[2])
+    readings = [decode_counting(line, codec) for codec in LINE_CODECS]
+    return max(readings, key=lambda reading: (chinese_score(reading[0])[0], -reading[2]))
 
 
-def decode_strictly(line: bytes, previous: str | None = None) -> tuple[str, str | None] | None:
-    """`decode_line` for a line that some candidate decodes strictly, else None."""
+def decode_strictly(
+    line: bytes, previous: str | None = None, min_score: float = 0.85
+) -> tuple[str, str | None] | None:
+    """`decode_line` for a line that some candidate decodes strictly (as Chinese, if the line
+    is long enough to tell), else None."""
     if line.isascii():
         return line.decode("ascii"), None
     readings = []
@@ -92,7 +102,9 @@ def decode_strictly(line: bytes, previous: str | None = None) -> tuple[str, str 
     if not readings:
         return None
     # max keeps the first of equal scores: the candidates' order breaks ties
-    return max(readings, key=lambda reading: chinese_score(reading[0])[0])
+    text, codec = max(readings, key=lambda reading: chinese_score(reading[0])[0])
+    share, counted = chinese_score(text)
+    return (text, codec) if share >= min_score or counted < SHORT_LINE else None
 
 
 def _is_short_and_common(text: str) -> bool:
@@ -131,7 +143,7 @@ def read_line_runs(data: bytes, min_score: float, max_spaced_han_share: float) -
     readings: list[tuple[str, str | None] | None] = []
     previous = None
     for line in lines:
-        readings.append(decode_strictly(line, previous))
+        readings.append(decode_strictly(line, previous, min_score))
         previous = (readings[-1] or ("", None))[1] or previous
     chinese = "".join(reading[0] for reading in readings if reading and reading[1])
     score = chinese_score(chinese)[0]
@@ -140,7 +152,7 @@ def read_line_runs(data: bytes, min_score: float, max_spaced_han_share: float) -
     texts, codecs, invalid, replacements = [], [], 0, 0
     for line, reading in zip(lines, readings, strict=True):
         text, codec, line_invalid, line_replacements = (
-            (*reading, 0, 0) if reading else decode_line(line)
+            (*reading, 0, 0) if reading else decode_line(line, None, min_score)
         )
         texts.append(text)
         codecs.append(codec)

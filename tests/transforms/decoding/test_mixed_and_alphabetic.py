@@ -49,6 +49,29 @@ def test_a_utf8_gbk_big5_file_is_decoded_per_segment_and_flagged() -> None:
     assert (decoded.decode_errors, decoded.lost_chars) == (0, 0)
 
 
+def test_one_utf8_line_among_many_gbk_lines_is_its_own_segment_not_mojibake() -> None:
+    # read whole as GBK, the UTF-8 line has one invalid byte and reads as 戜汉鍧囧彲…
+    data = f"{BODY}\n".encode("gbk") * 10 + f"{QUOTE}\n".encode()
+    decoded = decode_bytes(data)
+    assert decoded.text == f"{BODY}\n" * 10 + f"{QUOTE}\n"
+    assert (decoded.encoding, decoded.flags, decoded.decode_errors) == (
+        "gb18030+utf-8",
+        (Flag.MIXED_ENCODING,),
+        0,
+    )
+
+
+def test_one_damaged_byte_in_a_gbk_file_keeps_it_gbk() -> None:
+    data = f"{BODY}\n".encode("gbk") * 5 + "三明市".encode("gbk") + b"\xff\n"
+    decoded = decode_bytes(data)
+    assert decoded.text == f"{BODY}\n" * 5 + "三明市\ufffd\n"
+    assert (decoded.encoding, decoded.flags, decoded.segments) == (
+        "gb18030",
+        (Flag.DECODE_ERRORS,),
+        (),
+    )
+
+
 def test_a_short_line_stays_in_the_codec_of_its_segment() -> None:
     # ↓ in Big5 is □ in GBK: a common character there, so alone the line would read as GBK
     data = f"{HEAD}\n".encode() + f"{QUOTE}\n72.96% ↓\n{QUOTE}\n".encode("big5")
