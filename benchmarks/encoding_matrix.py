@@ -58,6 +58,16 @@ OTHER_LANGUAGES = {  # text, codecs it is written in: the chardet fallback's cas
     "Tous les êtres humains naissent libres et égaux en dignité et en droits. Ils sont doués "
     "de raison et de conscience et doivent agir les uns envers les autres dans un esprit de "
     "fraternité.": ("latin-1", "cp1252"),
+    "„Alle Menschen sind frei und gleich an Würde und Rechten geboren.“ Sie sind mit Vernunft "
+    "und Gewissen begabt und sollen einander im Geist der Brüderlichkeit begegnen.": ("cp1252",),
+    "Todos los seres humanos nacen libres e iguales en dignidad y derechos y, dotados como "
+    "están de razón y conciencia, deben comportarse fraternalmente los unos con los otros.": (
+        "latin-1",
+    ),
+    "Όλοι οι άνθρωποι γεννιούνται ελεύθεροι και ίσοι στην αξιοπρέπεια και τα δικαιώματα. "
+    "Είναι προικισμένοι με λογική και συνείδηση.": ("cp1253", "iso8859-7"),
+    "Wszyscy ludzie rodzą się wolni i równi pod względem swej godności i swych praw. Są oni "
+    "obdarzeni rozumem i sumieniem.": ("cp1250",),
 }
 
 
@@ -156,9 +166,20 @@ def hard_cases(documents: dict[str, str]) -> Iterator[Case]:
         yield Case("200 KB ASCII + gbk", FULL, header.encode() + gbk, header + text)
         yield Case("mixed line endings", FULL, mixed.encode("gbk"), mixed)
         yield Case("mojibake gbk as latin-1", FULL, gbk.decode("latin-1").encode("utf-8"), text)
+        yield _mixed_codecs_case(text)
     for text, codec_names in OTHER_LANGUAGES.items():
         for codec in codec_names:
             yield Case(f"other language ({codec})", FULL, text.encode(codec), text)
+
+
+def _mixed_codecs_case(text: str) -> Case:
+    """The text's lines in thirds: UTF-8, GBK, and Big5 (the last third made Traditional)."""
+    lines = text.split("\n")
+    third = max(1, len(lines) // 3)
+    head, body = "\n".join(lines[:third]), "\n".join(lines[third : 2 * third])
+    tail = to_big5_text("\n".join(lines[2 * third :]))
+    data = b"\n".join([head.encode(), body.encode("gbk"), tail.encode("cp950")])
+    return Case("utf-8 + gbk + big5 lines", FULL, data, "\n".join([head, body, tail]))
 
 
 def _mixed_line_endings(text: str) -> str:

@@ -43,6 +43,7 @@ class Flag(StrEnum):
 
     LOSSY_ENCODING = "lossy_encoding"  # characters were lost before we got the file
     DECODE_ERRORS = "decode_errors"  # a few invalid bytes were replaced with U+FFFD
+    MIXED_ENCODING = "mixed_encoding"  # segments (line runs) in different codecs
     MOJIBAKE_REPAIRED = "mojibake_repaired"
     MOJIBAKE_SUSPECTED = "mojibake_suspected"
     TRUNCATED = "truncated"  # a paragraph stops mid-sentence where the text ends

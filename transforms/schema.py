@@ -36,7 +36,13 @@ DOCUMENT_SCHEMA = pa.schema(
         _field("doc_id", pa.string(), "sha256 hex digest of the raw file's bytes", False),
         _field("source_path", pa.string(), "path of the raw file relative to --input", False),
         _field("source_bytes", pa.int64(), "size of the raw file in bytes", False),
-        _field("encoding", pa.string(), "codec the bytes were decoded with (Python's name)", False),
+        _field(
+            "encoding",
+            pa.string(),
+            "codec the bytes were decoded with (Python's name); for a file in mixed codecs, "
+            "its segments' codecs joined by + (utf-8+gb18030+cp950)",
+            False,
+        ),
         _field("encoding_confidence", pa.float32(), "0..1 confidence in that codec", False),
         _field(
             "decode_errors", pa.int32(), "invalid bytes replaced by U+FFFD while decoding", False

@@ -95,3 +95,29 @@ def test_the_seeds_rows_equal_a_run_over_the_seeds_alone(runs):
     for name, row in alone.items():
         for column in ("doc_id", "encoding", "text", "removed", "flags", "is_duplicate"):
             assert beside[name][column] == row[column], (name, column)
+
+
+def test_mixed_codec_and_legacy_alphabetic_faults_decode_exactly(runs):
+    """mixed_encodings.txt (UTF-8, GBK, Big5 lines) and the UTF-8 mark before GBK text are
+    documents flagged mixed_encoding, their Big5 line converted; the Latin legacy files are
+    read with the codec their words agree with, not as Greek."""
+    _, output, _, _ = runs
+    documents = rows(output, "documents")
+    mixed = documents["mixed_encodings.txt"]
+    assert mixed["encoding"] == "utf-8+gb18030+cp950"
+    assert mixed["flags"][:1] == ["mixed_encoding"] and "converted" in mixed["flags"]
+    assert mixed["script"] == "mixed"
+    chinese, traditional = generator.CHINESE, generator.TRADITIONAL
+    assert mixed["text_original"] == f"{chinese}\n{chinese}\n{traditional}\n"
+    assert "记者从市统计局获悉" in mixed["text"]
+    bom = documents["utf8_bom_then_gbk.txt"]
+    assert (bom["encoding"], bom["flags"][:1]) == ("utf-8-sig+gb18030", ["mixed_encoding"])
+    assert bom["text_original"] == f"{chinese}\n" * 3
+    latin = {
+        "latin1_french.txt": ("iso8859-1", generator.FRENCH * 3),
+        "cp1252_german.txt": ("cp1252", ("„" + generator.GERMAN.strip() + "“ – 5 €\n") * 3),
+        "cp1252_spanish.txt": ("iso8859-1", generator.SPANISH * 3),
+    }
+    for name, (encoding, text) in latin.items():
+        assert (documents[name]["encoding"], documents[name]["text_original"]) == (encoding, text)
+        assert "mixed_encoding" not in documents[name]["flags"], name

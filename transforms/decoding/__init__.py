@@ -6,8 +6,9 @@
 
 `decode_bytes` raises `transforms.records.UndecodableError` (not_text, empty) for bytes that are
 not text. Modules: codec_detection (BOM, strict UTF-8, UTF-16/32, GB/Big5 by common-Han share,
-chardet for the rest), mojibake (repair with ftfy), loss_markers (U+FFFD and '?' for lost Han),
-hygiene; tables in data/.
+chardet for the rest), line_runs (files whose lines are in different Chinese codecs, flag
+`mixed_encoding`), alphabets (the language check on single-byte legacy codecs), mojibake
+(repair with ftfy), loss_markers (U+FFFD and '?' for lost Han), hygiene; tables in data/.
 """
 
 from transforms.decoding.codec_detection import DecodingConfig

@@ -9,7 +9,12 @@ The evidence is taken cheapest first, each step deciding only what it can decide
 5. a bounded sample, from the first non-ASCII byte, decoded with each Chinese candidate
    (gb18030, the Big5 family, utf-8 with errors, UTF-16 without BOM) and scored by the share
    of common Chinese characters: the best wins when it looks like Chinese
-6. chardet for everything else, accepted only if its codec decodes the whole file cleanly.
+6. lines in different Chinese codecs (UTF-8, GB, Big5), when the whole file fails in each
+   (or reads with a few invalid bytes, and line by line with fewer): decoded line by line
+   (transforms.decoding.line_runs) and flagged `mixed_encoding`
+7. chardet for everything else: a single-byte answer is checked against the language check
+   of transforms.decoding.alphabets (Latin-1 French is not Greek); any other answer is
+   accepted only if its codec decodes the whole file cleanly.
 
 The GB family (GB2312, GBK, GB18030) is always decoded with `gb18030`: Python's `gb2312`
 codec maps A1A4/A1AA to ・/― instead of ·/—. The Big5 family is decoded with `cp950`
@@ -17,7 +22,9 @@ codec maps A1A4/A1AA to ・/― instead of ·/—. The Big5 family is decoded wi
 
 `encoding` is Python's canonical codec name such that `data.decode(encoding)` gives `text`
 (before replacement and repair): `utf-8-sig`, `utf-16` and `utf-32` for files with a byte
-order mark, `utf-16-le`... without one, `ascii` for 7-bit files.
+order mark, `utf-16-le`... without one, `ascii` for 7-bit files. A file in mixed codecs has
+the codecs of its segments in order of first appearance, joined by `+` (`utf-8+gb18030+cp950`;
+a UTF-8 byte order mark before GBK text is `utf-8-sig+gb18030`), and no single codec decodes it.
 """
 
 import codecs
@@ -29,12 +36,14 @@ from pathlib import Path
 
 import chardet
 
+from transforms.decoding.alphabets import canonical_codec, is_single_byte, read_alphabetic
 from transforms.decoding.common_han import (
     CONTROL_CHARACTER,
     chinese_score,
     spaced_han_share,
     text_score,
 )
+from transforms.decoding.line_runs import Segment, read_line_runs
 from transforms.records import UndecodableError
 
 DATA = Path(__file__).parent / "data"
@@ -83,6 +92,7 @@ class Reading:
     confidence: float
     invalid_bytes: int = 0
     replacements: int = 0  # U+FFFD characters that decoding inserted
+    segments: tuple[Segment, ...] = ()  # for a file in mixed codecs only
 
 
 def read_bytes(data: bytes, config: DecodingConfig) -> Reading:
@@ -94,7 +104,13 @@ def read_bytes(data: bytes, config: DecodingConfig) -> Reading:
             raise UndecodableError("not_text", f"not text: the bytes are a {file_format}")
     for mark, codec in BYTE_ORDER_MARKS:
         if data.startswith(mark):
-            return _checked(_decode_with((codec,), data), data, config, 1.0)
+            reading = _decode_with((codec,), data)
+            if codec == "utf-8-sig" and reading.invalid_bytes > _allowed_invalid(data, config):
+                # a UTF-8 mark before text in another codec (a GBK file "saved as UTF-8")
+                mixed = _read_mixed(data[len(mark) :], config, leading=(codec,))
+                if mixed is not None:
+                    return mixed
+            return _checked(reading, data, config, 1.0)
     nul_count = data.count(0) if b"\x00" in data else 0
     if nul_count > max(1, len(data) // 100):
         return _read_nul_laden(data, nul_count, config)
@@ -139,21 +155,76 @@ def _read_legacy(data: bytes, config: DecodingConfig) -> Reading:
         key=lambda scored: scored[0],
     )
     if score >= config.min_chinese_score and spaced_han_share(text) <= config.max_spaced_han_share:
-        return _checked(_decode_with(family, data), data, config, score)
+        try:
+            reading = _checked(_decode_with(family, data), data, config, score)
+        except UndecodableError:  # too many invalid bytes: segments in other codecs?
+            mixed = None if family[0] in WIDE_CANDIDATES else _read_mixed(data, config)
+            if mixed is None:
+                raise
+            return mixed
+        return _with_fewer_errors(reading, data, config) if reading.invalid_bytes else reading
+    mixed = _read_mixed(data, config)
+    if mixed is not None:
+        return mixed
     guess = _chardet_reading(data, config)
     if guess is not None:
         return guess
     return _checked(_decode_with(family, data), data, config, score)
 
 
-def _chardet_reading(data: bytes, config: DecodingConfig) -> Reading | None:
-    """chardet's answer, if its codec (or codec family) decodes the whole file cleanly."""
-    result = chardet.detect(data[: config.chardet_sample_bytes])
-    if not result.get("encoding"):
+def _read_mixed(
+    data: bytes, config: DecodingConfig, leading: tuple[str, ...] = ()
+) -> Reading | None:
+    """The file decoded line by line in the Chinese codecs, if that reads as Chinese in more
+    than one codec (`leading`: a codec before the lines, such as a byte order mark's);
+    `UndecodableError` if it does but too many bytes decode in none of them."""
+    runs = read_line_runs(data, config.min_chinese_score, config.max_spaced_han_share)
+    if runs is None or len(leading + runs.encodings) < 2:
         return None
+    encoding = "+".join(leading + runs.encodings)
+    if runs.invalid_bytes > _allowed_invalid(data, config):
+        share = runs.invalid_bytes / len(data)
+        raise UndecodableError(
+            "not_text",
+            f"not text: {share:.0%} of the bytes are invalid even line by line in the "
+            f"best-matching encodings ({encoding})",
+        )
+    reading = Reading(
+        runs.text,
+        encoding,
+        runs.score - runs.invalid_bytes / len(data),
+        runs.invalid_bytes,
+        runs.replacements,
+        runs.segments,
+    )
+    reject_binary(reading, config)
+    return reading
+
+
+def _with_fewer_errors(reading: Reading, data: bytes, config: DecodingConfig) -> Reading:
+    """A reading with a few invalid bytes, or the line-by-line one if that has fewer (10 GBK
+    lines and a UTF-8 one read as GBK: one invalid byte and a line of mojibake)."""
+    if reading.encoding in WIDE_CANDIDATES:
+        return reading
     try:
-        codec = codecs.lookup(result["encoding"]).name
-    except LookupError:
+        mixed = _read_mixed(data, config)
+    except UndecodableError:
+        return reading
+    return mixed if mixed is not None and mixed.invalid_bytes < reading.invalid_bytes else reading
+
+
+def _chardet_reading(data: bytes, config: DecodingConfig) -> Reading | None:
+    """chardet's answer: for a single-byte codec (or none), the reading the language check
+    prefers (its confidence: the share of plausible words); for another codec, its reading
+    if its codec (or codec family) decodes the whole file cleanly."""
+    result = chardet.detect(data[: config.chardet_sample_bytes])
+    codec = canonical_codec(result.get("encoding"))
+    if codec is None or is_single_byte(codec):
+        alphabetic = read_alphabetic(data, codec)
+        if alphabetic is not None:
+            confidence = alphabetic.plausibility.words
+            return Reading(alphabetic.text, alphabetic.encoding, confidence)
+    if codec is None:
         return None
     for member in CODEC_FAMILIES.get(codec, (codec,)):
         try:
@@ -163,10 +234,13 @@ def _chardet_reading(data: bytes, config: DecodingConfig) -> Reading | None:
     return None
 
 
+def _allowed_invalid(data: bytes, config: DecodingConfig) -> float:
+    return max(2.0, config.max_invalid_ratio * len(data))
+
+
 def _checked(reading: Reading, data: bytes, config: DecodingConfig, score: float) -> Reading:
     reject_binary(reading, config)  # binary data says so before it says "invalid bytes"
-    allowed = max(2.0, config.max_invalid_ratio * len(data))
-    if reading.invalid_bytes > allowed:
+    if reading.invalid_bytes > _allowed_invalid(data, config):
         share = reading.invalid_bytes / len(data)
         raise UndecodableError(
             "not_text",

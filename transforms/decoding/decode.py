@@ -2,7 +2,9 @@
 
 Which codec, and the decoded text: codec_detection (the evidence, cheapest first).
 `encoding` is Python's canonical codec name such that `data.decode(encoding)` gives `text`
-(before replacement and repair).
+(before replacement and repair) — except for a file in mixed codecs, flagged `mixed_encoding`:
+its `encoding` is its segments' codecs joined by `+` (`utf-8+gb18030+cp950`), and `segments`
+says which lines each codec decoded.
 
 After decoding: mojibake is repaired (`repair_mojibake`, transforms.decoding.mojibake) or suspected,
 and characters lost before the file reached us are counted (`find_loss_markers`,
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from transforms.decoding.codec_detection import DecodingConfig, read_bytes, reject_binary
 from transforms.decoding.common_han import common_han_share
+from transforms.decoding.line_runs import Segment
 from transforms.decoding.loss_markers import find_loss_markers
 from transforms.decoding.mojibake import may_be_mojibake, repair_mojibake
 from transforms.records import Flag
@@ -30,6 +33,7 @@ class DecodedText:
     flags: tuple[str, ...]  # values of transforms.records.Flag
     decode_errors: int  # bytes replaced
     lost_chars: int  # U+FFFD / '?'-for-Han markers already in the source
+    segments: tuple[Segment, ...] = ()  # mixed codecs only: which lines each codec decoded
 
 
 def decode_bytes(data: bytes, config: DecodingConfig = _DEFAULT_CONFIG) -> DecodedText:
@@ -40,11 +44,16 @@ def decode_bytes(data: bytes, config: DecodingConfig = _DEFAULT_CONFIG) -> Decod
     >>> import codecs
     >>> decode_bytes(codecs.BOM_UTF8 + "三明市".encode()).text
     '三明市'
+    >>> mixed = decode_bytes("三明市\\n".encode() + "三明市\\n".encode("gbk"))
+    >>> mixed.text, mixed.encoding, mixed.flags
+    ('三明市\\n三明市\\n', 'utf-8+gb18030', ('mixed_encoding',))
     """
     reading = read_bytes(data, config)
     reject_binary(reading, config)
     text, flags = reading.text, []
-    if config.repair_mojibake and may_be_mojibake(data, reading.encoding):
+    if reading.segments:
+        flags.append(Flag.MIXED_ENCODING.value)
+    elif config.repair_mojibake and may_be_mojibake(data, reading.encoding):
         repaired = repair_mojibake(text, config.min_common_han_share)
         if repaired is not None:
             text = repaired
@@ -66,4 +75,5 @@ def decode_bytes(data: bytes, config: DecodingConfig = _DEFAULT_CONFIG) -> Decod
         flags=tuple(flags),
         decode_errors=reading.invalid_bytes,
         lost_chars=lost_chars,
+        segments=reading.segments,
     )

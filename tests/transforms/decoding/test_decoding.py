@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+import transforms.decoding.alphabets
 import transforms.decoding.codec_detection
 import transforms.decoding.common_han
 import transforms.decoding.decode
+import transforms.decoding.line_runs
 import transforms.decoding.loss_markers
 import transforms.decoding.mojibake
 from benchmarks.encoding_matrix import (
@@ -243,6 +245,8 @@ def test_the_docstring_examples_hold():
         transforms.decoding.common_han,
         transforms.decoding.mojibake,
         transforms.decoding.loss_markers,
+        transforms.decoding.line_runs,
+        transforms.decoding.alphabets,
     )
     for module in modules:
         assert doctest.testmod(module).failed == 0, module.__name__
