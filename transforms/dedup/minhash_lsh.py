@@ -24,6 +24,7 @@ from transforms.dedup.shingling import (
 )
 
 MINHASH_BATCH = 1000  # documents hashed at once: bounds the flat buffer of shingle hashes
+MINHASH_BATCH_CHARS = 1 << 21  # and characters: a buffer's temporaries are ~40 bytes a character
 SIGNATURE_COLUMNS = ["doc_id", "source_path", "published_date", "n_chars", "body_hash", "signature"]
 
 
@@ -106,16 +107,46 @@ def signature_table(docs: pd.DataFrame, config: DedupConfig) -> pd.DataFrame:
 
 
 def _minhash_matrix(normalized: list[str], config: DedupConfig) -> np.ndarray:
-    """(documents, num_perm) uint32 MinHash values, hashed MINHASH_BATCH documents at a time
-    in one rensa call over a flat buffer of their shingle hashes."""
-    parts = [np.empty((0, config.num_perm), dtype=np.uint32)]
-    for start in range(0, len(normalized), MINHASH_BATCH):
-        hashes, offsets = ngram_hash_rows(normalized[start:][:MINHASH_BATCH], config.ngram)
-        digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
-            hashes, offsets, config.num_perm, config.seed
-        )
-        parts.append(np.array(digests.to_rows(), dtype=np.uint32).reshape(-1, config.num_perm))
-    return np.concatenate(parts)
+    """(documents, num_perm) uint32 MinHash values, hashed MINHASH_BATCH documents (at most
+    MINHASH_BATCH_CHARS characters) at a time in one rensa call over a flat buffer of their
+    shingle hashes; a longer text is hashed in windows (`_long_text_minhash`)."""
+    rows: list[np.ndarray] = [np.empty((0, config.num_perm), dtype=np.uint32)]
+    batch: list[str] = []
+    batch_chars = 0
+    for text in normalized:
+        if len(text) > MINHASH_BATCH_CHARS:
+            rows += [_digests(batch, config), _long_text_minhash(text, config)]
+            batch, batch_chars = [], 0
+            continue
+        if len(batch) == MINHASH_BATCH or batch_chars + len(text) > MINHASH_BATCH_CHARS:
+            rows.append(_digests(batch, config))
+            batch, batch_chars = [], 0
+        batch.append(text)
+        batch_chars += len(text)
+    rows.append(_digests(batch, config))
+    return np.concatenate(rows)
+
+
+def _digests(texts: list[str], config: DedupConfig) -> np.ndarray:
+    if not texts:
+        return np.empty((0, config.num_perm), dtype=np.uint32)
+    hashes, offsets = ngram_hash_rows(texts, config.ngram)
+    digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        hashes, offsets, config.num_perm, config.seed
+    )
+    return np.array(digests.to_rows(), dtype=np.uint32).reshape(-1, config.num_perm)
+
+
+def _long_text_minhash(text: str, config: DedupConfig) -> np.ndarray:
+    """One text's MinHash from windows of it that overlap by n-1 characters: the minimum of
+    each permutation over the windows' n-grams is the minimum over the text's (the same
+    value), and memory follows the window, not the text."""
+    last_start = len(text) - config.ngram  # the text is longer than a window: no padding
+    windows = [
+        text[start : start + MINHASH_BATCH_CHARS + config.ngram - 1]
+        for start in range(0, last_start + 1, MINHASH_BATCH_CHARS)
+    ]
+    return np.minimum.reduce([_digests([window], config) for window in windows])
 
 
 def band_rows(signatures: pd.DataFrame, config: DedupConfig) -> pd.DataFrame:

@@ -143,6 +143,10 @@ class SimplifiedConverter:
                 code_points = code_points_of(text)
             mapped = np.take(self._context_free, code_points)
             text = mapped.tobytes().decode("utf-32-le", "surrogatepass")
+        return "".join(map(self._opencc_piece, opencc_pieces(text)))
+
+    def _opencc_piece(self, text: str) -> str:
+        assert self._opencc is not None
         try:
             return self._opencc.convert(text)
         except UnicodeEncodeError:  # lone surrogates: UTF-8 cannot carry them to OpenCC
@@ -183,6 +187,31 @@ class SimplifiedConverter:
             return Conversion(text, detection.script, 0)
         changed = _count_changed(text, code_points, converted)
         return Conversion(converted, detection.script, changed)
+
+
+# OpenCC holds several times a text's size while it converts it: a text longer than this is
+# given to it in pieces, cut after a line end, a sentence mark or a space (no phrase of its
+# dictionaries holds one), so the answer is the same and the memory follows the piece.
+OPENCC_PIECE_CHARS = 1 << 20
+_PIECE_END = re.compile(r"[\n。！？；，、\s]")
+
+
+def opencc_pieces(text: str, size: int = OPENCC_PIECE_CHARS) -> list[str]:
+    """`text` cut into pieces of about `size` characters, each ending after a line end, a
+    punctuation mark or a space (a piece with none of them for `size` more characters is
+    cut at twice the size: a line of random symbols, converted char by char anyway).
+
+    >>> opencc_pieces('一二三，四五六。七八', size=3)
+    ['一二三，', '四五六。', '七八']
+    """
+    pieces, start = [], 0
+    while len(text) - start > size:
+        found = _PIECE_END.search(text, start + size, start + 2 * size)
+        end = found.end() if found else start + 2 * size
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return pieces
 
 
 def _context_free_table(converter: opencc.OpenCC) -> npt.NDArray[np.uint32] | None:

@@ -140,10 +140,10 @@ def _has_paragraph(
     min_han: int,
 ) -> bool:
     """Whether a line holding a character of `evidence_value` is a paragraph in `script`."""
-    line_end = -1
-    for position in np.flatnonzero(evidence == evidence_value).tolist():
-        if position < line_end:
-            continue  # this line was counted already
+    positions = np.flatnonzero(evidence == evidence_value)
+    line_end, found = -1, 0
+    while found < len(positions):
+        position = int(positions[found])
         line_start = text.rfind("\n", 0, position) + 1
         line_end = text.find("\n", position)
         if line_end < 0:
@@ -155,6 +155,7 @@ def _has_paragraph(
             han = np.count_nonzero(np.take(_han_table(), code_points[line_start:line_end]))
             if han >= min_han:
                 return True
+        found = int(np.searchsorted(positions, line_end))  # the next line holding one
     return False
 
 
