@@ -42,6 +42,7 @@ class TitleTables:
     neighbour_reach: int
     body_reach: int
     body_chars: int
+    overlap_full_pairs: int
     prose_seen_chars: int
     list_run: int
 
@@ -60,6 +61,7 @@ def title_tables() -> TitleTables:
         neighbour_reach=document["neighbour_reach"],
         body_reach=document["body_reach"],
         body_chars=document["body_chars"],
+        overlap_full_pairs=document["overlap_full_pairs"],
         prose_seen_chars=document["prose_seen_chars"],
         list_run=document["list_run"],
     )
@@ -116,6 +118,9 @@ class PageView:
         self.last_prose = [-1] * (count + 1)  # the last open prose line before each line
         for index in range(count):
             self.last_prose[index + 1] = index if page.open_prose(index) else self.last_prose[index]
+        self.open_before = [0] * (count + 1)  # open lines above each line
+        for index in range(count):
+            self.open_before[index + 1] = self.open_before[index] + (page.kinds[index] is None)
         self.candidate = [is_candidate(page, index, min_chars) for index in range(count)]
         self.run = _runs([self.candidate[index] for index in self.solid])
 
@@ -238,7 +243,8 @@ def _body_near(view: PageView, index: int) -> float:
     found = view.next_prose[index + 1]
     if found == -1:
         return 0.0
-    distance = view.place[found] - view.place[index] - 1
+    # settled furniture between (a dateline, a share bar) does not part a head from its prose
+    distance = view.open_before[found] - view.open_before[index + 1]
     return max(0.0, 1.0 - distance / view.tables.body_reach)
 
 
@@ -248,7 +254,17 @@ def _body_overlap(view: PageView, index: int) -> float:
         return 0.0
     # the prose under a headline is its article's; above it only on a page with none under
     prose = view.prose_after(index) or view.prose_before(index)
-    return sum(pair in prose for pair in pairs) / len(pairs)
+    # a short line's few pairs are found in any paragraph that names its subject
+    weight = min(1.0, len(pairs) / view.tables.overlap_full_pairs)
+    return weight * sum(pair in prose for pair in pairs) / len(pairs)
+
+
+def _tag_line(view: PageView, index: int) -> float:
+    below = view.neighbours(index, 1, 1)
+    if not below or not view.candidate[below[0]]:
+        return 0.0
+    key, headline = view.keys[index], view.keys[below[0]]
+    return float(key != headline and key in headline)
 
 
 def _copy_below(view: PageView, index: int) -> float:
@@ -310,6 +326,7 @@ FEATURES: dict[str, Feature] = {
     "copy_below": _copy_below,
     "copy_above": _copy_above,
     "prose_above": _prose_above,
+    "tag_line": _tag_line,
     "in_list": _in_list,
     "list_marker": _pattern("list_marker"),
     "site_name": _site_name,
