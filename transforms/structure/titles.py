@@ -191,12 +191,21 @@ def _runs(flags: list[bool]) -> list[int]:
     return lengths
 
 
+def menu_item(page: Page, index: int) -> bool:
+    """A line only its neighbours made a menu's (a run of menu-sized lines), not its text."""
+    shape = page.shapes[index]
+    return page.kinds[index] == LineKind.NAV and shape.pattern_kind is None and not shape.link_list
+
+
 def is_candidate(page: Page, index: int, min_chars: int) -> bool:
-    """A line that may be the title: open (or a caption only by its headline's （图） mark),
-    headline-sized (or a short exclamation or question), not a numbered or listed item."""
+    """A line that may be the title: open, or settled only by weak evidence (a caption by its
+    headline's （图） mark, a menu's item for standing among short lines: a short headline
+    under a breadcrumb does), headline-sized (or a short exclamation or question), and not a
+    numbered or listed item."""
     kind, shape, line = page.kinds[index], page.shapes[index], page.lines[index]
     marked = title_tables().patterns["headline_mark"].search(line.content) is not None
-    if not (kind is None or (kind == LineKind.CAPTION and marked)):
+    weak = (kind == LineKind.CAPTION and marked) or menu_item(page, index)
+    if not (kind is None or weak):
         return False
     ending = line.content.rstrip(CLOSING)[-1:]
     exclaimed = shape.prose and line.size <= EXCLAIMED_MAX_CHARS and ending in "！？!?"
@@ -300,6 +309,10 @@ def _site_name(view: PageView, index: int) -> float:
     return float(view.page.shapes[index].site_name)
 
 
+def _menu_item(view: PageView, index: int) -> float:
+    return float(menu_item(view.page, index))
+
+
 def _tiny(view: PageView, index: int) -> float:
     return float(view.page.lines[index].size < 6)
 
@@ -334,6 +347,7 @@ FEATURES: dict[str, Feature] = {
     "dated": _pattern("dated"),
     "breadcrumb": _pattern("breadcrumb"),
     "trailing_ellipsis": _pattern("trailing_ellipsis"),
+    "menu_item": _menu_item,
     "tiny": _tiny,
     "sentence": _sentence,
     "speaker": _speaker,
