@@ -122,7 +122,10 @@ class PageView:
         for index in range(count):
             self.open_before[index + 1] = self.open_before[index] + (page.kinds[index] is None)
         self.candidate = [is_candidate(page, index, min_chars) for index in range(count)]
-        self.run = _runs([self.candidate[index] for index in self.solid])
+        # a list is a run of headlines; lines the site's other pages have next to one (its
+        # standing furniture) do not make one
+        listed = [self.candidate[i] and not recurring(page, i) for i in self.solid]
+        self.run = _runs(listed)
 
     def joined(self, place: int) -> str:
         """The keys of the solid line at `place` and the next one, joined ('' at the end)."""
@@ -197,14 +200,32 @@ def menu_item(page: Page, index: int) -> bool:
     return page.kinds[index] == LineKind.NAV and shape.pattern_kind is None and not shape.link_list
 
 
+def link_row(page: Page, index: int) -> bool:
+    """A line settled as a menu only for its shape: short words between spaces or bars (a
+    headline in words set apart by spaces has that shape too)."""
+    shape = page.shapes[index]
+    return page.kinds[index] == LineKind.NAV and shape.pattern_kind is None and shape.link_list
+
+
+def recurring(page: Page, index: int) -> bool:
+    """A line settled as boilerplate only because other pages of the run have it too (the
+    site's lists of headlines name this article's on the site's other pages)."""
+    return page.kinds[index] == LineKind.BOILERPLATE and page.shapes[index].pattern_kind is None
+
+
 def is_candidate(page: Page, index: int, min_chars: int) -> bool:
     """A line that may be the title: open, or settled only by weak evidence (a caption by its
-    headline's （图） mark, a menu's item for standing among short lines: a short headline
-    under a breadcrumb does), headline-sized (or a short exclamation or question), and not a
-    numbered or listed item."""
+    headline's （图） mark, a menu's item for standing among short lines or for its spaced
+    words, boilerplate for recurring on other pages), headline-sized (or a short exclamation
+    or question), and not a numbered or bulleted item."""
     kind, shape, line = page.kinds[index], page.shapes[index], page.lines[index]
     marked = title_tables().patterns["headline_mark"].search(line.content) is not None
-    weak = (kind == LineKind.CAPTION and marked) or menu_item(page, index)
+    weak = (
+        (kind == LineKind.CAPTION and marked)
+        or menu_item(page, index)
+        or link_row(page, index)
+        or recurring(page, index)
+    )
     if not (kind is None or weak):
         return False
     ending = line.content.rstrip(CLOSING)[-1:]
@@ -213,7 +234,7 @@ def is_candidate(page: Page, index: int, min_chars: int) -> bool:
     return (
         (shape.short or exclaimed)
         and line.size >= min_chars
-        and not (shape.numbered or shape.link_list or shape.bullet or shape.table_row)
+        and not (shape.numbered or shape.bullet or shape.table_row)
     )
 
 
@@ -313,6 +334,14 @@ def _menu_item(view: PageView, index: int) -> float:
     return float(menu_item(view.page, index))
 
 
+def _link_row(view: PageView, index: int) -> float:
+    return float(link_row(view.page, index))
+
+
+def _recurring(view: PageView, index: int) -> float:
+    return float(recurring(view.page, index))
+
+
 def _tiny(view: PageView, index: int) -> float:
     return float(view.page.lines[index].size < 6)
 
@@ -348,6 +377,8 @@ FEATURES: dict[str, Feature] = {
     "breadcrumb": _pattern("breadcrumb"),
     "trailing_ellipsis": _pattern("trailing_ellipsis"),
     "menu_item": _menu_item,
+    "link_row": _link_row,
+    "recurring": _recurring,
     "tiny": _tiny,
     "sentence": _sentence,
     "speaker": _speaker,

@@ -163,3 +163,26 @@ def test_a_short_headline_at_the_end_of_a_menu_is_the_title() -> None:
     result = extract_structure(text)
     assert result.metadata.title == "网购年菜 注意保存"
     assert result.line_kinds[:5] == ("nav", "", "nav", "", "nav")
+
+
+def test_a_headline_in_spaced_words_is_the_title_though_shaped_like_a_menus_row() -> None:
+    headline = "苹果 新款 iPad 下月 发表"
+    text = (
+        f"首页 > 科技 > 正文\n\n{headline}\n\n2012-01-17 10:20 来源：某某网\n\n"
+        "　　据外电报道，苹果新款iPad将于下月发表，新机配备更高分辨率的屏幕与更快的处理器。\n"
+        "　　分析师认为，新款iPad发表后，平板电脑市场的竞争将更加激烈。"
+    )
+    assert extract_structure(text).metadata.title == headline
+
+
+def test_a_headline_the_sites_other_pages_list_too_is_the_title() -> None:
+    from transforms.structure.boilerplate import line_key
+
+    standing = ["某某新闻网", "首页 | 新闻 | 财经 | 体育 | 娱乐", "热门新闻"]
+    text = "\n\n".join(
+        [*standing[:2], "首页 > 本地", HEADLINE, "2012-01-10 10:22　来源：某某网", ARTICLE]
+    )
+    text += "\n\n" + "\n\n".join([standing[2], "某市公交新开三条线路", "某市出租车调价听证会召开"])
+    recurring = frozenset(line_key(line) for line in [*standing, HEADLINE, "某市公交新开三条线路"])
+    result = extract_structure(text, recurring_keys=recurring)
+    assert result.metadata.title == HEADLINE
