@@ -5,7 +5,7 @@ from transforms.records import LineKind
 from transforms.structure.lines import opens_subtitle
 from transforms.structure.metadata import masthead_source
 from transforms.structure.page import HEADER_KINDS, Page
-from transforms.structure.titles import PageView, best_title, scored_candidates
+from transforms.structure.titles import PageView, best_title, objected, scored_candidates
 
 SUBTITLE_CLAUSES = "，,、；;：:"  # a headline with clauses in it elaborates: a subtitle
 KICKER_MAX_SHARE = 0.75  # a kicker is at most this share as long as the headline under it
@@ -26,7 +26,7 @@ def _find_title(page: Page, title_min_chars: int) -> int | None:
     if (
         upper is not None
         and upper.score >= best.score - view.tables.pair_margin
-        and not upper.objected(view.tables.pair_objections)
+        and not objected(view, upper, view.tables.pair_objections)
         and view.keys[upper.index] not in view.keys[best.index]
         and _subtitle_of(page, upper.index, title_min_chars) == best.index
     ):

@@ -17,7 +17,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,6 +27,11 @@ from transforms.structure.page import HEADER_KINDS, Page
 
 TABLE = Path(__file__).parent / "data" / "titles.toml"
 EXCLAIMED_MAX_CHARS = 40  # a line ending on ！ or ？ this short may still be a headline
+COPY_MAX_CHARS = 120  # longer lines are prose: never looked up as a copy of a headline
+KEY_MEMO_LINES = 1 << 16  # distinct line texts whose keys are remembered per process
+_NOT_KEY = re.compile(r"[\W_]+")
+# The kinds a title may have been settled as before the head is looked for (weak evidence).
+WEAK_KINDS = (None, LineKind.CAPTION, LineKind.NAV, LineKind.BOILERPLATE)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class TitleTables:
     body_chars: int
     overlap_full_pairs: int
     prose_seen_chars: int
+    candidate_prose_lines: int
     list_run: int
 
 
@@ -63,19 +69,32 @@ def title_tables() -> TitleTables:
         body_chars=document["body_chars"],
         overlap_full_pairs=document["overlap_full_pairs"],
         prose_seen_chars=document["prose_seen_chars"],
+        candidate_prose_lines=document["candidate_prose_lines"],
         list_run=document["list_run"],
     )
 
 
+@lru_cache(maxsize=KEY_MEMO_LINES)
 def text_key(text: str) -> str:
     """A line's letters, digits and Han characters, casefolded: what two spellings of one
-    headline share (punctuation, spaces and bullets aside).
+    headline share (punctuation, spaces and bullets aside). Remembered by text: chrome
+    recurs across a site's pages.
 
     >>> text_key('· 某县：推进“放心水”工程（图）')
     '某县推进放心水工程图'
     """
-    return "".join(
-        char for char in unicodedata.normalize("NFKC", text).casefold() if char.isalnum()
+    return _NOT_KEY.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+@lru_cache(maxsize=KEY_MEMO_LINES)
+def line_marks(content: str) -> frozenset[str]:
+    """The names of the table's patterns a line's text matches, remembered by text.
+
+    >>> sorted(line_marks('2012-01-17 10:20 来源：www.example.cn'))
+    ['contact', 'dated']
+    """
+    return frozenset(
+        name for name, pattern in title_tables().patterns.items() if pattern.search(content)
     )
 
 
@@ -93,56 +112,71 @@ class PageView:
 
     def __init__(self, page: Page, min_chars: int) -> None:
         self.page, self.tables = page, title_tables()
-        count = len(page.lines)
+        kinds, lines, count = page.kinds, page.lines, len(page.lines)
         # the lines that are neither blank nor separators, and each line's place among them
-        self.solid = [i for i in range(count) if page.kinds[i] not in ("", LineKind.SEPARATOR)]
+        self.solid = [i for i in range(count) if kinds[i] not in ("", LineKind.SEPARATOR)]
         self.place = [-1] * count
         for place, index in enumerate(self.solid):
             self.place[index] = place
-        self.keys = [text_key(line.content) if line.size <= 120 else "" for line in page.lines]
-        # where each text stands first and last, alone on a line or split over two
-        self.first_at: dict[str, int] = {}
-        self.last_at: dict[str, int] = {}
-        for place, index in enumerate(self.solid):
-            for key in (self.keys[index], self.joined(place)):
-                if key:
-                    self.first_at.setdefault(key, index)
-                    self.last_at[key] = index
-        self.prose_chars = [0] * (count + 1)  # open prose characters above each line
+        self.keys = [text_key(line.content) for line in lines]
+        self._register_copies()
+        prose = [page.open_prose(index) for index in range(count)]
+        # open prose characters and lines, the last open prose line, open lines above each line
+        self.prose_chars, self.prose_lines, self.last_prose, self.open_before = [0], [0], [-1], [0]
         for index in range(count):
-            chars = page.lines[index].size if page.open_prose(index) else 0
-            self.prose_chars[index + 1] = self.prose_chars[index] + chars
-        self.next_prose = [-1] * (count + 1)
+            self.prose_chars.append(
+                self.prose_chars[-1] + (lines[index].size if prose[index] else 0)
+            )
+            self.prose_lines.append(self.prose_lines[-1] + prose[index])
+            self.last_prose.append(index if prose[index] else self.last_prose[-1])
+            self.open_before.append(self.open_before[-1] + (kinds[index] is None))
+        self.next_prose = [-1] * (count + 1)  # the first open prose line at or after each line
         for index in range(count - 1, -1, -1):
-            self.next_prose[index] = index if page.open_prose(index) else self.next_prose[index + 1]
-        self.last_prose = [-1] * (count + 1)  # the last open prose line before each line
-        for index in range(count):
-            self.last_prose[index + 1] = index if page.open_prose(index) else self.last_prose[index]
-        self.open_before = [0] * (count + 1)  # open lines above each line
-        for index in range(count):
-            self.open_before[index + 1] = self.open_before[index] + (page.kinds[index] is None)
-        self.candidate = [is_candidate(page, index, min_chars) for index in range(count)]
+            self.next_prose[index] = index if prose[index] else self.next_prose[index + 1]
+        self._prose_memo: dict[tuple[int, int], str] = {}
+        reach = self.tables.candidate_prose_lines  # deeper in the article, nothing is weighed
+        self.candidate = [
+            self.prose_lines[index] <= reach and is_candidate(page, index, min_chars)
+            for index in range(count)
+        ]
         # a list is a run of headlines; lines the site's other pages have next to one (its
         # standing furniture) do not make one
         listed = [self.candidate[i] and not recurring(page, i) for i in self.solid]
         self.run = _runs(listed)
 
+    def _register_copies(self) -> None:
+        """Where each text stands first and last, alone on a line or split over two short
+        ones (prose is never a headline's copy)."""
+        self.first_at: dict[str, int] = {}
+        self.last_at: dict[str, int] = {}
+        lines, shapes = self.page.lines, self.page.shapes
+        for place, index in enumerate(self.solid):
+            if lines[index].size > COPY_MAX_CHARS:
+                continue
+            texts = [self.keys[index]]
+            if shapes[index].short:
+                texts.append(self.joined(place))
+            for key in texts:
+                if key:
+                    self.first_at.setdefault(key, index)
+                    self.last_at[key] = index
+
     def joined(self, place: int) -> str:
         """The keys of the solid line at `place` and the next one, joined ('' at the end)."""
         if place + 1 >= len(self.solid):
             return ""
-        first, second = self.keys[self.solid[place]], self.keys[self.solid[place + 1]]
-        return first + second if first and second else ""
+        second = self.solid[place + 1]
+        if not self.page.shapes[second].short:
+            return ""
+        first = self.keys[self.solid[place]]
+        return first + self.keys[second] if first and self.keys[second] else ""
 
     def neighbours(self, index: int, step: int, reach: int) -> list[int]:
         """Up to `reach` solid lines after (step 1) or before (step -1) a solid line."""
-        place, found = self.place[index], []
-        for offset in range(1, reach + 1):
-            other = place + step * offset
-            if not 0 <= other < len(self.solid):
-                break
-            found.append(self.solid[other])
-        return found
+        place = self.place[index]
+        if step > 0:
+            return self.solid[place + 1 : place + 1 + reach]
+        return self.solid[max(0, place - reach) : place][::-1]
 
     def header(self, index: int) -> bool:
         """A line of the article's publication information: a dateline or byline, or an
@@ -150,33 +184,37 @@ class PageView:
         kind = self.page.kinds[index]
         if kind in HEADER_KINDS:
             return True
-        dated = self.tables.patterns["dated"].search(self.page.lines[index].content)
-        return kind is None and dated is not None and not self.page.shapes[index].prose
+        dated = "dated" in line_marks(self.page.lines[index].content)
+        return kind is None and dated and not self.page.shapes[index].prose
 
     def navigation(self, index: int) -> bool:
         """A menu or breadcrumb line (settled as one, or spelled as a path)."""
         kind = self.page.kinds[index]
-        path = self.tables.patterns["breadcrumb"].search(self.page.lines[index].content)
-        return kind == LineKind.NAV or (kind is None and path is not None)
+        path = "breadcrumb" in line_marks(self.page.lines[index].content)
+        return kind == LineKind.NAV or (kind is None and path)
 
     def prose_after(self, index: int) -> str:
         """The key of the open prose under a line, up to the table's body_chars."""
-        return self._prose(index + 1, self.next_prose, 1)
+        return self._prose(self.next_prose[index + 1], 1)
 
     def prose_before(self, index: int) -> str:
         """The key of the open prose above a line (the nearest first), up to body_chars."""
-        return self._prose(index, self.last_prose, -1)
+        return self._prose(self.last_prose[index], -1)
 
-    def _prose(self, start: int, nearest: list[int], step: int) -> str:
+    def _prose(self, found: int, step: int) -> str:
+        """The prose from the open prose line `found` on (step 1) or back (step -1); the
+        lines under one headline share it, so it is worked out once per starting line."""
+        memo = (found, step)
+        if memo in self._prose_memo:
+            return self._prose_memo[memo]
         texts: list[str] = []
         size, limit = 0, self.tables.body_chars
-        while size < limit and 0 <= start < len(self.page.lines) + (step < 0):
-            found = nearest[start]
-            if found == -1:
-                break
-            texts.append(self.keys[found] or text_key(self.page.lines[found].content))
-            size, start = size + len(texts[-1]), found + step if step > 0 else found
-        return "".join(texts)[:limit]
+        while found != -1 and size < limit:
+            texts.append(self.keys[found])
+            size += len(texts[-1])
+            found = self.next_prose[found + 1] if step > 0 else self.last_prose[found]
+        text = self._prose_memo[memo] = "".join(texts)[:limit]
+        return text
 
 
 def _runs(flags: list[bool]) -> list[int]:
@@ -219,23 +257,22 @@ def is_candidate(page: Page, index: int, min_chars: int) -> bool:
     words, boilerplate for recurring on other pages), headline-sized (or a short exclamation
     or question), and not a numbered or bulleted item."""
     kind, shape, line = page.kinds[index], page.shapes[index], page.lines[index]
-    marked = title_tables().patterns["headline_mark"].search(line.content) is not None
-    weak = (
-        (kind == LineKind.CAPTION and marked)
+    if kind not in WEAK_KINDS or line.size < min_chars:
+        return False
+    if shape.numbered or shape.bullet or shape.table_row:
+        return False
+    if kind is not None and not (
+        (kind == LineKind.CAPTION and "headline_mark" in line_marks(line.content))
         or menu_item(page, index)
         or link_row(page, index)
         or recurring(page, index)
-    )
-    if not (kind is None or weak):
+    ):
         return False
+    if shape.short:
+        return True
     ending = line.content.rstrip(CLOSING)[-1:]
     exclaimed = shape.prose and line.size <= EXCLAIMED_MAX_CHARS and ending in "！？!?"
-    exclaimed = exclaimed and not any(mark in line.content for mark in "。，,；;")
-    return (
-        (shape.short or exclaimed)
-        and line.size >= min_chars
-        and not (shape.numbered or shape.bullet or shape.table_row)
-    )
+    return exclaimed and not any(mark in line.content for mark in "。，,；;")
 
 
 Feature = Callable[[PageView, int], float]
@@ -320,7 +357,7 @@ def _in_list(view: PageView, index: int) -> float:
 
 def _pattern(name: str) -> Feature:
     def feature(view: PageView, index: int) -> float:
-        return float(view.tables.patterns[name].search(view.page.lines[index].content) is not None)
+        return float(name in line_marks(view.page.lines[index].content))
 
     feature.__doc__ = f"Whether the line matches the table's {name} pattern."
     return feature
@@ -402,37 +439,85 @@ def score(evidence: dict[str, float], weights: dict[str, float]) -> float:
     return sum(weights.get(name, 0.0) * value for name, value in evidence.items())
 
 
+# The features that read the most, weighed last (a candidate that cannot win any more is
+# dropped before they are read).
+COSTLY = ("breadcrumb_tail", "copy_below", "copy_above", "body_overlap")
+
+
+@cache
+def _weighted() -> tuple[tuple[Feature, float, float], ...]:
+    """(feature, weight, the most the features from this one on can still add) for every
+    weighted feature: the ones against a title first, the costly ones last."""
+    weights = title_tables().weights
+    named = [(name, weights[name]) for name in FEATURES if weights.get(name)]
+    named.sort(
+        key=lambda item: (
+            item[1] > 0,
+            item[0] in COSTLY,
+            COSTLY.index(item[0]) if item[0] in COSTLY else 0,
+        )
+    )
+    ceilings = [0.0] * (len(named) + 1)
+    for place in range(len(named) - 1, -1, -1):
+        ceilings[place] = ceilings[place + 1] + max(0.0, named[place][1])
+    return tuple(
+        (FEATURES[name], weight, ceilings[place]) for place, (name, weight) in enumerate(named)
+    )
+
+
+def _score_of(view: PageView, index: int, first: bool, floor: float) -> float | None:
+    """`score(features(view, index, first), weights)`, computed straight (every candidate
+    of every page is weighed: no dict per candidate); None as soon as it cannot reach
+    `floor` any more."""
+    total = view.tables.weights.get("first_candidate", 0.0) * first
+    for feature, weight, ceiling in _weighted():
+        if total + ceiling < floor:
+            return None
+        value = feature(view, index)
+        if value:
+            total += weight * value
+    return total if total >= floor else None
+
+
 class Candidate(NamedTuple):
-    """A line that may be the title, its evidence and its score."""
+    """A line that may be the title and its score (`first`: no candidate above it)."""
 
     index: int
     score: float
-    evidence: dict[str, float]
+    first: bool = False
 
-    def objected(self, objections: Iterable[str]) -> bool:
-        """Whether one of the features named (what a line's own text says against it being
-        a title) applies.
 
-        >>> Candidate(3, 1.0, {'dated': 1.0, 'tiny': 0.0}).objected(['tiny'])
-        False
-        """
-        return any(self.evidence.get(name) for name in objections)
+def objected(view: PageView, candidate: Candidate, objections: Iterable[str]) -> bool:
+    """Whether one of the features named (what a line's own text says against it being a
+    title) applies to a candidate."""
+    evidence = features(view, candidate.index, candidate.first)
+    return any(evidence.get(name) for name in objections)
 
 
 def scored_candidates(view: PageView) -> dict[int, Candidate]:
-    """Every candidate, scored, by line (in page order)."""
-    weights, found = view.tables.weights, {}
+    """The candidates that may matter (the best, and any within the pair margin of it),
+    scored, by line (in page order)."""
+    found: dict[int, Candidate] = {}
+    tables, best, first = view.tables, float("-inf"), True
     for index in view.solid:
-        if view.candidate[index]:
-            evidence = features(view, index, not found)
-            found[index] = Candidate(index, score(evidence, weights), evidence)
+        if view.prose_lines[index] > tables.candidate_prose_lines:
+            break  # deep in the article: a section's heading or a sidebar's headline
+        if not view.candidate[index]:
+            continue
+        # one that cannot come within the pair margin of the best cannot matter
+        floor = max(best, tables.min_score) - tables.pair_margin
+        value = _score_of(view, index, first, floor)
+        if value is not None:
+            found[index] = Candidate(index, value, first)
+            best = max(best, value)
+        first = False
     return found
 
 
 def best_title(candidates: Iterable[Candidate], min_score: float) -> Candidate | None:
     """The best-scored candidate (the first of equals), if its score reaches `min_score`.
 
-    >>> found = [Candidate(3, 1.5, {}), Candidate(7, 4.0, {}), Candidate(9, 4.0, {})]
+    >>> found = [Candidate(3, 1.5), Candidate(7, 4.0), Candidate(9, 4.0)]
     >>> best_title(found, 1.0).index, best_title(found[:1], 2.0)
     (7, None)
     """
