@@ -1,9 +1,11 @@
 """Which line is the article's title: every headline-like line of the page is scored on a small
 table of weighted features (data/titles.toml), and the best one is taken.
 
-Scoring is kept apart from deciding: `candidates` finds the lines that may be a title,
-`features` measures each one's evidence (each feature a number from 0 to 1), `score` weighs
-it, and `best_title` decides. The evidence is about where a line stands, not what it says:
+Scoring is kept apart from deciding: `is_candidate` says which lines may be a title,
+`features` measures each one's evidence (each feature a number from 0 to 1; FEATURES names
+them, the table weighs them), `score` weighs it (`scored_candidates` for a whole page) and
+`best_title` decides; transforms.structure.headings then reads the pair of a title over its
+subtitle or under its kicker. The evidence is about where a line stands, not what it says:
 a headline stands right above the article's publication line and right before its prose,
 under the site's breadcrumb (often the breadcrumb's last item), and shares characters with
 the first paragraph; a sidebar's headline stands in a run of others, a site's or channel's

@@ -186,3 +186,33 @@ def test_a_headline_the_sites_other_pages_list_too_is_the_title() -> None:
     recurring = frozenset(line_key(line) for line in [*standing, HEADLINE, "某市公交新开三条线路"])
     result = extract_structure(text, recurring_keys=recurring)
     assert result.metadata.title == HEADLINE
+
+
+def evidence_by_text(text: str) -> dict[str, set[str]]:
+    """The features that apply to each candidate of a page, by the candidate's text."""
+    from transforms.structure.titles import features
+
+    lines = split_lines(text)
+    page = Page(lines, [describe(line, 60, 64, 8) for line in lines])
+    view = PageView(page, 5)
+    found, first = {}, True
+    for index in view.solid:
+        if view.candidate[index]:
+            values = features(view, index, first)
+            found[lines[index].content] = {name for name, value in values.items() if value}
+            first = False
+    return found
+
+
+def test_the_features_of_a_headline_and_of_a_sidebars_items() -> None:
+    sidebar = "\n".join(f"・某区{name}活动举行" for name in ("迎新春", "志愿服务", "科技周"))
+    text = (
+        f"{sidebar}\n\n某某网 > 新闻 > {HEADLINE}\n\n{HEADLINE}\n\n"
+        f"2012-01-10 10:20 来源：某某网\n\n{ARTICLE}"
+    )
+    evidence = evidence_by_text(text)
+    assert {"header_below", "nav_above", "breadcrumb_tail", "body_near", "body_overlap"} <= (
+        evidence[HEADLINE]
+    )
+    assert {"in_list", "list_marker"} <= evidence["・某区志愿服务活动举行"]
+    assert "header_below" not in evidence["・某区志愿服务活动举行"]
