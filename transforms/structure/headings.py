@@ -13,9 +13,10 @@ KICKER_MAX_SHARE = 0.75  # a kicker is at most this share as long as the headlin
 
 def _find_title(page: Page, title_min_chars: int) -> int | None:
     """The best-scored headline (transforms.structure.titles), or the headline right above
-    it when the two read as a title over its subtitle: the upper one scores nearly as well,
-    nothing speaks against it as a title, and the lower one does not spell it whole (a line
-    the next one holds whole is a keyword tag over the headline, not a title)."""
+    it when the two read as a title over its subtitle: the upper one scores nearly as well
+    and as a title by itself (over a line opening as subtitles do, nearly as well is
+    enough), nothing speaks against it as a title, and the lower one does not spell it
+    whole (a line the next one holds whole is a keyword tag over the headline)."""
     view = PageView(page, title_min_chars)
     candidates = scored_candidates(view)
     best = best_title(candidates.values(), view.tables.min_score)
@@ -23,9 +24,13 @@ def _find_title(page: Page, title_min_chars: int) -> int | None:
         return None
     above = view.neighbours(best.index, -1, 1)
     upper = candidates.get(above[0]) if above else None
+    # a line that reads as a title by itself, or over a line opening as subtitles do (——访)
+    floor = view.tables.min_score
+    if opens_subtitle(page.lines[best.index].content):
+        floor = float("-inf")
     if (
         upper is not None
-        and upper.score >= best.score - view.tables.pair_margin
+        and upper.score >= max(floor, best.score - view.tables.pair_margin)
         and not objected(view, upper, view.tables.pair_objections)
         and view.keys[upper.index] not in view.keys[best.index]
         and _subtitle_of(page, upper.index, title_min_chars) == best.index

@@ -28,7 +28,7 @@ from transforms.structure.lines import CLOSING
 from transforms.structure.page import HEADER_KINDS, Page
 
 TABLE = Path(__file__).parent / "data" / "titles.toml"
-EXCLAIMED_MAX_CHARS = 40  # a line ending on ！ or ？ this short may still be a headline
+EXCLAIMED_MAX_CHARS = 40  # a line ending on ！ ？ or … this short may still be a headline
 COPY_MAX_CHARS = 120  # longer lines are prose: never looked up as a copy of a headline
 KEY_MEMO_LINES = 1 << 16  # distinct line texts whose keys are remembered per process
 _NOT_KEY = re.compile(r"[\W_]+")
@@ -273,7 +273,7 @@ def is_candidate(page: Page, index: int, min_chars: int) -> bool:
     if shape.short:
         return True
     ending = line.content.rstrip(CLOSING)[-1:]
-    exclaimed = shape.prose and line.size <= EXCLAIMED_MAX_CHARS and ending in "！？!?"
+    exclaimed = shape.prose and line.size <= EXCLAIMED_MAX_CHARS and ending in "！？!?…"
     return exclaimed and not any(mark in line.content for mark in "。，,；;")
 
 

@@ -216,3 +216,13 @@ def test_the_features_of_a_headline_and_of_a_sidebars_items() -> None:
     )
     assert {"in_list", "list_marker"} <= evidence["・某区志愿服务活动举行"]
     assert "header_below" not in evidence["・某区志愿服务活动举行"]
+
+
+def test_a_channel_name_over_a_headline_with_no_dateline_is_no_kicker() -> None:
+    assert title_of(f"某某网城市频道\n\n{HEADLINE}") == HEADLINE
+
+
+def test_a_headline_trailing_off_in_an_ellipsis_may_still_be_the_title() -> None:
+    headline = "某市地铁三号线开通：终于等到你……"
+    head = f"首页 > 新闻\n\n{headline}\n\n2012-01-10 10:20 来源：某某网"
+    assert title_of(head) == headline
