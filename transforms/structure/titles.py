@@ -141,6 +141,9 @@ class PageView:
             self.prose_lines[index] <= reach and is_candidate(page, index, min_chars)
             for index in range(count)
         ]
+        self.headers_before = [0]  # header lines among the solid lines above each place
+        for index in self.solid:
+            self.headers_before.append(self.headers_before[-1] + self.header(index))
         # a list is a run of headlines; lines the site's other pages have next to one (its
         # standing furniture) do not make one
         listed = [self.candidate[i] and not recurring(page, i) for i in self.solid]
@@ -393,6 +396,12 @@ def _speaker(view: PageView, index: int) -> float:
     return float(view.page.shapes[index].speaker)
 
 
+def _header_seen(view: PageView, index: int) -> float:
+    # a header higher up than the lines right above (a byline over its headline)
+    place = view.place[index] - view.tables.neighbour_reach
+    return float(place > 0 and view.headers_before[place] > 0)
+
+
 def _prose_seen(view: PageView, index: int) -> float:
     return float(view.prose_chars[index] >= view.tables.prose_seen_chars)
 
@@ -422,6 +431,7 @@ FEATURES: dict[str, Feature] = {
     "sentence": _sentence,
     "speaker": _speaker,
     "prose_seen": _prose_seen,
+    "header_seen": _header_seen,
 }
 
 

@@ -226,3 +226,15 @@ def test_a_headline_trailing_off_in_an_ellipsis_may_still_be_the_title() -> None
     headline = "某市地铁三号线开通：终于等到你……"
     head = f"首页 > 新闻\n\n{headline}\n\n2012-01-10 10:20 来源：某某网"
     assert title_of(head) == headline
+
+
+def test_a_documents_title_quoted_under_the_articles_dateline_is_not_the_title() -> None:
+    text = (
+        "首页 > 财经 > 正文\n\n某省小微企业所得税减半政策延长三年\n\n2011-12-09 20:30\n\n财政部\n\n"
+        "字号：大 中 小\n\n关于小型企业所得税优惠政策有关问题的通知\n\n财税〔2011〕117号\n\n"
+        "各省、自治区、直辖市财政厅（局），国家税务局、地方税务局：\n\n"
+        "　　为了进一步支持小型企业发展，经国务院批准，现就小型企业所得税政策通知如下。\n"
+        "　　自2012年1月1日至2015年12月31日，对年应纳税所得额低于6万元的小型企业，"
+        "其所得减按50%计入应纳税所得额。"
+    )
+    assert extract_structure(text).metadata.title == "某省小微企业所得税减半政策延长三年"
