@@ -1,6 +1,6 @@
 """Accuracy on real page dumps with a person's gold (the realpages format; see its README).
 
-    python -m benchmarks.real_pages FOLDER [--direct] [--show N]
+    python -m benchmarks.real_pages FOLDER [--direct] [--show N] [--titles]
 
 FOLDER holds pages/<doc_id>.txt, gold/<doc_id>.json and manifest.jsonl. By default the whole
 `normalize` flow runs over FOLDER/pages into a temporary output (a real Prefect run; set
@@ -13,8 +13,10 @@ OpenCC t2s and whitespace removal (P, R, F1 per page, macro-averaged); titles ma
 after NFKC, t2s and casefolding with whitespace, punctuation and symbols removed. Figures are
 printed for all pages, Simplified and Traditional pages, and the tuning and held-out parts of a
 split by host (a host is held out when the first byte of sha1(host) is below 86, about a third;
-never the same host on both sides). Last, every run of 6+ Han characters of the gold is looked
-for in transforms/ (code and tables): the gold must not have leaked into the rules.
+never the same host on both sides). `--titles` lists every page whose title is missed, the
+gold's and ours side by side (to study misses; the pages stay out of the repository). Last,
+every run of 6+ Han characters of the gold is looked for in transforms/ (code and tables):
+the gold must not have leaked into the rules.
 """
 
 import argparse
@@ -47,6 +49,8 @@ class PageScore:
     recall: float
     f1: float
     title_ok: bool | None  # None when the gold has no title
+    gold_title: str | None = None
+    found_title: str | None = None
 
 
 def normalized(text: str) -> str:
@@ -132,6 +136,8 @@ def score(gold: dict[str, dict], found: dict[str, tuple[str, str | None]]) -> li
                 recall,
                 f1,
                 title_ok,
+                gold_title,
+                title,
             )
         )
     return scores
@@ -178,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--direct", action="store_true", help="pure steps, no Prefect run")
     parser.add_argument("--show", type=int, default=15, help="worst pages to list")
+    parser.add_argument("--titles", action="store_true", help="list the missed titles")
     args = parser.parse_args(argv)
     gold = load_gold(args.folder)
     found = run_direct(args.folder) if args.direct else run_flow(args.folder)
@@ -197,6 +204,12 @@ def main(argv: list[str] | None = None) -> int:
             f"  {page.f1:.3f}  P {page.precision:.3f} R {page.recall:.3f}"
             f"  title {page.title_ok}  {part:<8} {page.doc_id}"
         )
+    if args.titles:
+        print("\nmissed titles (part, page, gold | ours):")
+        for page in scores:
+            if page.title_ok is False:
+                part = "held-out" if held_out(page.host) else "tuning"
+                print(f"  {part:<8} {page.doc_id}\n    {page.gold_title} | {page.found_title}")
     leaks = leaked_strings(gold.values())
     print(f"\ngold strings of {_LEAK_CHARS}+ Han characters found in transforms/: {len(leaks)}")
     for piece, path in leaks:

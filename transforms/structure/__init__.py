@@ -4,7 +4,8 @@
     document_line_keys(text) -> set[str]     # cross-document evidence, counted before classifying
     line_key(line) -> str                    # cc_net's normalized line key
 
-Modules: lines (line shapes and the pattern rules of data/lines.toml), page, captions, headings,
+Modules: lines (line shapes and the pattern rules of data/lines.toml), page, captions, headings
+(the article's head) and titles (its title: candidates scored on data/titles.toml),
 furniture, paragraphs (page-break joins, splits), duplicates (within-page copies), metadata and
 dates (data/metadata.toml, data/job_titles.tsv), boilerplate (cross-document recurrence),
 extract (the stage's order of steps).

@@ -5,33 +5,53 @@ from transforms.records import LineKind
 from transforms.structure.lines import opens_subtitle
 from transforms.structure.metadata import masthead_source
 from transforms.structure.page import HEADER_KINDS, Page
+from transforms.structure.titles import PageView, best_title, objected, scored_candidates
 
 SUBTITLE_CLAUSES = "，,、；;：:"  # a headline with clauses in it elaborates: a subtitle
 KICKER_MAX_SHARE = 0.75  # a kicker is at most this share as long as the headline under it
 
 
 def _find_title(page: Page, title_min_chars: int) -> int | None:
-    """The first headline-like line before any prose that is not a site's name (named like
-    one, or followed by the site's menus), or a headline after prose that an article head
-    follows (a dateline, byline or continuation mark, perhaps after a subtitle)."""
-    seen_prose = False
-    for index in range(len(page.lines)):
-        if page.open_prose(index):
-            seen_prose = True
-        if not page.headline(index, title_min_chars, labelled=not seen_prose):
-            continue
-        after = page.following(index, limit=3)
-        if not seen_prose:
-            site_name = page.shapes[index].site_name or (
-                bool(after) and page.kinds[after[0]] == LineKind.NAV
-            )
-            if not site_name:
-                return index
-            continue
-        header = [i for i in after if page.kinds[i] in HEADER_KINDS]
-        if header and not any(page.open_prose(i) for i in after if i < header[0]):
-            return index
-    return None
+    """The best-scored headline (transforms.structure.titles), or the headline right above
+    it when the two read as a title over its subtitle: the upper one scores nearly as well
+    and as a title by itself (over a line opening as subtitles do, nearly as well is
+    enough), nothing speaks against it as a title, and the lower one does not spell it
+    whole (a line the next one holds whole is a keyword tag over the headline)."""
+    view = PageView(page, title_min_chars)
+    candidates = scored_candidates(view)
+    best = best_title(candidates.values(), view.tables.min_score)
+    if best is None:
+        return None
+    above = view.neighbours(best.index, -1, 1)
+    upper = candidates.get(above[0]) if above else None
+    # a line that reads as a title by itself, or over a line opening as subtitles do (——访)
+    floor = view.tables.min_score
+    if opens_subtitle(page.lines[best.index].content):
+        floor = float("-inf")
+    if (
+        upper is not None
+        and upper.score >= max(floor, best.score - view.tables.pair_margin)
+        and not objected(view, upper, view.tables.pair_objections)
+        and view.keys[upper.index] not in view.keys[best.index]
+        and _subtitle_of(page, upper.index, title_min_chars) == best.index
+    ):
+        return upper.index
+    return best.index
+
+
+def _subtitle_of(page: Page, title: int, title_min_chars: int) -> int | None:
+    """The headline under a title that is its subtitle: one opening like a subtitle (——,
+    访), or followed by the article's header, or right before the prose (unless more
+    sections follow under headlines of their own: then it is the first section's heading)."""
+    after = page.following(title, limit=2)
+    if not after or not page.headline(after[0], title_min_chars):
+        return None
+    if page.shapes[after[0]].site_name:
+        return None
+    rest = after[1:]
+    header = not rest or page.kinds[rest[0]] in HEADER_KINDS
+    lead = bool(rest) and page.open_prose(rest[0]) and not _section_headings(page, rest[0])
+    return after[0] if opens_subtitle(page.lines[after[0]].content) or header or lead else None
 
 
 def mark_head(page: Page, title_min_chars: int) -> int | None:
@@ -43,16 +63,7 @@ def mark_head(page: Page, title_min_chars: int) -> int | None:
     title = _find_title(page, title_min_chars)
     if title is None:
         return None
-    subtitle = None
-    after = page.following(title, limit=2)
-    if after and page.headline(after[0], title_min_chars) and not page.shapes[after[0]].site_name:
-        rest = after[1:]
-        header = not rest or page.kinds[rest[0]] in HEADER_KINDS
-        # Right before the prose, a headline is the subtitle, unless more sections follow
-        # under headlines of their own: then it is the first section's heading.
-        lead = bool(rest) and page.open_prose(rest[0]) and not _section_headings(page, rest[0])
-        if opens_subtitle(page.lines[after[0]].content) or header or lead:
-            subtitle = after[0]
+    subtitle = _subtitle_of(page, title, title_min_chars)
     if (
         subtitle is not None
         and not _repeats(page, title)
