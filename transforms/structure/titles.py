@@ -16,7 +16,6 @@ the page's lines.
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -24,7 +23,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from transforms.records import LineKind
-from transforms.structure.lines import CLOSING
+from transforms.structure.compatibility import nfkc
+from transforms.structure.lines import CLOSING, Line
 from transforms.structure.page import HEADER_KINDS, Page
 
 TABLE = Path(__file__).parent / "data" / "titles.toml"
@@ -85,7 +85,7 @@ def text_key(text: str) -> str:
     >>> text_key('· 某县：推进“放心水”工程（图）')
     '某县推进放心水工程图'
     """
-    return _NOT_KEY.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return _NOT_KEY.sub("", nfkc(text).casefold())
 
 
 @lru_cache(maxsize=KEY_MEMO_LINES)
@@ -109,6 +109,21 @@ def char_pairs(text: str) -> set[str]:
     return {text[index : index + 2] for index in range(len(text) - 1)}
 
 
+class _Keys:
+    """Each line's `text_key`, worked out the first time a feature asks for it: the long
+    prose lines of an article are mostly never asked for."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.memo: dict[int, str] = {}
+
+    def __getitem__(self, index: int) -> str:
+        key = self.memo.get(index)
+        if key is None:
+            key = self.memo[index] = text_key(self.lines[index].content)
+        return key
+
+
 class PageView:
     """What the features read about a page, worked out once, in one pass or two over it."""
 
@@ -120,7 +135,7 @@ class PageView:
         self.place = [-1] * count
         for place, index in enumerate(self.solid):
             self.place[index] = place
-        self.keys = [text_key(line.content) for line in lines]
+        self.keys = _Keys(lines)
         self._register_copies()
         prose = [page.open_prose(index) for index in range(count)]
         # open prose characters and lines, the last open prose line, open lines above each line
@@ -189,14 +204,16 @@ class PageView:
         kind = self.page.kinds[index]
         if kind in HEADER_KINDS:
             return True
-        dated = "dated" in line_marks(self.page.lines[index].content)
-        return kind is None and dated and not self.page.shapes[index].prose
+        if kind is not None or self.page.shapes[index].prose:
+            return False
+        return "dated" in line_marks(self.page.lines[index].content)
 
     def navigation(self, index: int) -> bool:
         """A menu or breadcrumb line (settled as one, or spelled as a path)."""
         kind = self.page.kinds[index]
-        path = "breadcrumb" in line_marks(self.page.lines[index].content)
-        return kind == LineKind.NAV or (kind is None and path)
+        if kind == LineKind.NAV:
+            return True
+        return kind is None and "breadcrumb" in line_marks(self.page.lines[index].content)
 
     def prose_after(self, index: int) -> str:
         """The key of the open prose under a line, up to the table's body_chars."""
