@@ -86,10 +86,10 @@ def test_a_failed_batch_is_reported_and_the_other_batches_are_published(
 ):
     real_prepare = flows.tasks.prepare_one
 
-    def prepare_or_break(file, config):
+    def prepare_or_break(file, config, *limits):
         if file.relative_path.startswith("002"):
             raise RuntimeError("disk on fire")  # outside the per-file guard: fails the batch
-        return real_prepare(file, config)
+        return real_prepare(file, config, *limits)
 
     monkeypatch.setattr(flows.tasks, "prepare_one", prepare_or_break)
     output = tmp_path / "clean"
