@@ -32,10 +32,14 @@ from flows.tasks import batch_task
 from transforms.schema import DOCUMENT_SCHEMA, QUARANTINE_SCHEMA
 
 ROWS_PER_PART = 10_000
+# ...and at most about this many bytes in memory (Arrow): a part of long pages is written
+# sooner, so a publish holds one part at a time whatever the dataset's size.
+PART_MAX_BYTES = 64 * 1024 * 1024
+READ_ROWS = 1_000  # rows read at a time from a part
 DUPLICATE_COLUMNS = ("is_duplicate", "duplicate_of", "dup_cluster")
 
 
-def batches_of(folder: Where, rows: int = ROWS_PER_PART) -> Iterator[pa.Table]:
+def batches_of(folder: Where, rows: int = READ_ROWS) -> Iterator[pa.Table]:
     for batch in iter_parquet_batches(folder, rows):
         yield pa.Table.from_batches([batch])
 
@@ -66,26 +70,28 @@ def load_assignments(layout: RunLayout) -> dict[str, tuple]:
 def write_parts(
     tables: Iterator[pa.Table], folder: Where, schema: pa.Schema, metadata: dict[str, Any]
 ) -> int:
-    """Write tables as part files of about ROWS_PER_PART rows; returns the row count."""
+    """Write tables as part files of about ROWS_PER_PART rows or PART_MAX_BYTES (whichever
+    comes first); returns the row count."""
     folder.mkdir(parents=True, exist_ok=True)
     pending: list[pa.Table] = []
-    pending_rows = part = total = 0
+    pending_rows = pending_bytes = part = total = 0
 
     def flush() -> None:
-        nonlocal pending, pending_rows, part
+        nonlocal pending, pending_rows, pending_bytes, part
         if pending:
             table = pa.concat_tables(pending)
             table = table.cast(schema)
             write_parquet_atomically(table, folder / f"part-{part:05d}.parquet", metadata)
             part += 1
-        pending, pending_rows = [], 0
+        pending, pending_rows, pending_bytes = [], 0, 0
 
     for table in tables:
         if table.num_rows:
             pending.append(table)
             pending_rows += table.num_rows
+            pending_bytes += table.nbytes
             total += table.num_rows
-        if pending_rows >= ROWS_PER_PART:
+        if pending_rows >= ROWS_PER_PART or pending_bytes >= PART_MAX_BYTES:
             flush()
     flush()
     return total
