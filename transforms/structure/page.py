@@ -2,12 +2,29 @@
 so far, each step of transforms.structure.extract settling only the lines the steps before it left
 open (kind None; blank lines have kind '')."""
 
+from collections.abc import Callable
+
 from transforms.records import LineKind
 from transforms.structure.boilerplate import normalize_line
 from transforms.structure.lines import Line, Shape
 
 # The lines of an article's head under its title: publication information and page marks.
 HEADER_KINDS = (LineKind.DATELINE, LineKind.BYLINE, LineKind.CONTINUATION)
+
+
+class LineTexts:
+    """`function(line.content)` of each line, worked out the first time it is asked for:
+    most steps ask for a few lines of a page, not all of them."""
+
+    def __init__(self, lines: list[Line], function: Callable[[str], str]) -> None:
+        self.lines, self.function = lines, function
+        self.memo: dict[int, str] = {}
+
+    def __getitem__(self, index: int) -> str:
+        text = self.memo.get(index)
+        if text is None:
+            text = self.memo[index] = self.function(self.lines[index].content)
+        return text
 
 
 class Page:
@@ -19,14 +36,11 @@ class Page:
             "" if not line.content else _own_kind(shape)
             for line, shape in zip(lines, shapes, strict=True)
         ]
-        self._normalized: dict[int, str] = {}
+        self._normalized = LineTexts(lines, normalize_line)
 
     def normalized(self, index: int) -> str:
         """The line's text as line keys see it (boilerplate.normalize_line), once a line."""
-        text = self._normalized.get(index)
-        if text is None:
-            text = self._normalized[index] = normalize_line(self.lines[index].content)
-        return text
+        return self._normalized[index]
 
     def open_prose(self, index: int) -> bool:
         return self.kinds[index] is None and self.shapes[index].prose

@@ -24,8 +24,8 @@ from typing import NamedTuple
 
 from transforms.records import LineKind
 from transforms.structure.compatibility import nfkc
-from transforms.structure.lines import CLOSING, Line
-from transforms.structure.page import HEADER_KINDS, Page
+from transforms.structure.lines import CLOSING
+from transforms.structure.page import HEADER_KINDS, LineTexts, Page
 
 TABLE = Path(__file__).parent / "data" / "titles.toml"
 EXCLAIMED_MAX_CHARS = 40  # a line ending on ！ ？ or … this short may still be a headline
@@ -109,21 +109,6 @@ def char_pairs(text: str) -> set[str]:
     return {text[index : index + 2] for index in range(len(text) - 1)}
 
 
-class _Keys:
-    """Each line's `text_key`, worked out the first time a feature asks for it: the long
-    prose lines of an article are mostly never asked for."""
-
-    def __init__(self, lines: list[Line]) -> None:
-        self.lines = lines
-        self.memo: dict[int, str] = {}
-
-    def __getitem__(self, index: int) -> str:
-        key = self.memo.get(index)
-        if key is None:
-            key = self.memo[index] = text_key(self.lines[index].content)
-        return key
-
-
 class PageView:
     """What the features read about a page, worked out once, in one pass or two over it."""
 
@@ -135,7 +120,7 @@ class PageView:
         self.place = [-1] * count
         for place, index in enumerate(self.solid):
             self.place[index] = place
-        self.keys = _Keys(lines)
+        self.keys = LineTexts(lines, text_key)
         self._register_copies()
         prose = [page.open_prose(index) for index in range(count)]
         # open prose characters and lines, the last open prose line, open lines above each line
