@@ -182,13 +182,12 @@ def _read_mixed(
     if runs is None or len(leading + runs.encodings) < 2:
         return None
     encoding = "+".join(leading + runs.encodings)
-    if runs.invalid_bytes > _allowed_invalid(data, config):
-        share = runs.invalid_bytes / len(data)
-        raise UndecodableError(
-            "not_text",
-            f"not text: {share:.0%} of the bytes are invalid even line by line in the "
-            f"best-matching encodings ({encoding})",
-        )
+    _reject_invalid(
+        runs.invalid_bytes,
+        data,
+        config,
+        f"line by line in the best-matching encodings ({encoding})",
+    )
     reading = Reading(
         runs.text,
         encoding,
@@ -238,15 +237,20 @@ def _allowed_invalid(data: bytes, config: DecodingConfig) -> float:
     return max(2.0, config.max_invalid_ratio * len(data))
 
 
+def _reject_invalid(invalid: int, data: bytes, config: DecodingConfig, reading: str) -> None:
+    """`not_text` when more bytes are invalid than the configuration allows."""
+    if invalid > _allowed_invalid(data, config):
+        share = invalid / len(data)
+        raise UndecodableError(
+            "not_text", f"not text: {share:.0%} of the bytes are invalid even {reading}"
+        )
+
+
 def _checked(reading: Reading, data: bytes, config: DecodingConfig, score: float) -> Reading:
     reject_binary(reading, config)  # binary data says so before it says "invalid bytes"
-    if reading.invalid_bytes > _allowed_invalid(data, config):
-        share = reading.invalid_bytes / len(data)
-        raise UndecodableError(
-            "not_text",
-            f"not text: {share:.0%} of the bytes are invalid even in the best-matching "
-            f"encoding ({reading.encoding})",
-        )
+    _reject_invalid(
+        reading.invalid_bytes, data, config, f"in the best-matching encoding ({reading.encoding})"
+    )
     return replace(reading, confidence=score - reading.invalid_bytes / len(data))
 
 
