@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from flows.limits import DEFAULT_MAX_FILE_BYTES
+from flows.limits import DEFAULT_BATCH_FILES, DEFAULT_MAX_FILE_BYTES
 
 NORMALIZE_DESCRIPTION = "Turn raw Chinese news/government page dumps into clean, typed Parquet."
 
@@ -44,7 +44,12 @@ def add_normalize_arguments(parser: argparse.ArgumentParser) -> argparse.Argumen
     )
     run = parser.add_argument_group("execution")
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes")
-    run.add_argument("--batch-size", type=int, default=100, help="files per Prefect task")
+    run.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_FILES,
+        help="most files per Prefect task (batches also stop at 8 MiB, less on small corpora)",
+    )
     run.add_argument(
         "--max-file-bytes",
         type=int,

@@ -19,7 +19,7 @@ from prefect.runtime import flow_run
 from flows import output_lock, staging, versions
 from flows import report as reporting
 from flows.incremental import plan_run
-from flows.limits import DEFAULT_MAX_FILE_BYTES
+from flows.limits import DEFAULT_BATCH_FILES, DEFAULT_MAX_FILE_BYTES, batch_bytes
 from flows.publish import publish, write_run_report
 from flows.run_comparison import previous_report
 from flows.run_figures import dataset_figures
@@ -38,8 +38,23 @@ from transforms import PIPELINE_VERSION
 from transforms.config import PipelineConfig
 
 
-def chunks(files: list[InputFile], size: int) -> list[list[InputFile]]:
-    return [files[start : start + size] for start in range(0, len(files), size)]
+def chunks(files: list[InputFile], max_files: int, max_bytes: int) -> list[list[InputFile]]:
+    """Consecutive batches of at most `max_files` files and `max_bytes` bytes (a file larger
+    than that is a batch of its own).
+
+    >>> def file(size): return InputFile(f"{size}.txt", f"{size}.txt", size, 0)
+    >>> [[f.size for f in batch] for batch in chunks([file(n) for n in (3, 4, 5, 9, 1)], 2, 8)]
+    [[3, 4], [5], [9], [1]]
+    """
+    batches: list[list[InputFile]] = []
+    size = 0
+    for file in files:
+        if not batches or len(batches[-1]) >= max_files or size + file.size > max_bytes:
+            batches.append([])
+            size = 0
+        batches[-1].append(file)
+        size += file.size
+    return batches
 
 
 def failure_note(batch_index: int, files: list[InputFile], error: BaseException) -> dict:
@@ -52,7 +67,7 @@ def normalize(
     output_path: str = "data/clean",
     pattern: str = "**/*",
     workers: int = 2,
-    batch_size: int = 100,
+    batch_size: int = DEFAULT_BATCH_FILES,
     dask_address: str | None = None,
     full_refresh: bool = False,
     options: dict[str, Any] | None = None,
@@ -122,7 +137,8 @@ def _normalize(
     run_id = layout.run_id
     files = discover_files(input_path, pattern)
     plan = plan_run(files, layout, config.fingerprint(), full_refresh)
-    batches = chunks(plan.to_process, max(batch_size, 1))
+    cut_at = batch_bytes(sum(file.size for file in plan.to_process), workers)
+    batches = chunks(plan.to_process, max(batch_size, 1), cut_at)
     progress = reporting.Progress(2 * len(batches) + 2)
     seconds: dict[str, float] = {}
     failed: list[dict] = []

@@ -94,6 +94,7 @@ def recurring_keys(documents: Iterable[Iterable[str]], min_documents: int) -> fr
 
 def mark_recurring(
     contents: Sequence[str],
+    sizes: Sequence[int],
     kinds: list[str | None],
     prose: Sequence[bool],
     recurring: Container[str],
@@ -110,8 +111,9 @@ def mark_recurring(
 
     >>> lines = ['首页', '本栏目刊发系列报道。', '这是一篇文章自己的正文，比栏目介绍长得多。']
     >>> kinds = [None, None, None]
-    >>> mark_recurring(lines, kinds, [False, True, True], frozenset(map(line_key, lines[:2])),
-    ...                long_prose_chars=200, max_body_share=0.5)
+    >>> mark_recurring(lines, [_size(line) for line in lines], kinds, [False, True, True],
+    ...                frozenset(map(line_key, lines[:2])), long_prose_chars=200,
+    ...                max_body_share=0.5)
     >>> [str(kind) for kind in kinds]
     ['boilerplate', 'column_intro', 'None']
     """
@@ -122,15 +124,14 @@ def mark_recurring(
         for index, kind in enumerate(kinds)
         if kind is None
         and not (exempt and exempt[index])
-        and _size(contents[index]) < long_prose_chars
+        and sizes[index] < long_prose_chars
         and line_key(contents[index]) in recurring
     ]
-    open_chars = sum(
-        _size(contents[i]) for i, kind in enumerate(kinds) if kind is None and prose[i]
-    )
-    if sum(_size(contents[i]) for i in found if prose[i]) > max_body_share * open_chars:
+    open_chars = sum(sizes[i] for i, kind in enumerate(kinds) if kind is None and prose[i])
+    if sum(sizes[i] for i in found if prose[i]) > max_body_share * open_chars:
         found = [index for index in found if not prose[index]]
-    own_prose = [i for i, kind in enumerate(kinds) if kind is None and prose[i] and i not in found]
+    marked = set(found)
+    own_prose = [i for i, kind in enumerate(kinds) if kind is None and prose[i] and i not in marked]
     for index in found:
         before_article = not own_prose or index < own_prose[0]
         intro = before_article and prose[index]

@@ -89,6 +89,7 @@ def extract_structure(
     page = Page(lines, shapes)
     mark_recurring(
         [line.content for line in lines],
+        [line.size for line in lines],
         page.kinds,
         [shape.prose for shape in shapes],
         recurring_keys,
