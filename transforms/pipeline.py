@@ -137,8 +137,7 @@ def finish_document(
         "text": text,
         "text_original": prepared.text_original,
         "removed": [
-            {"kind": segment.kind, "line": segment.line, "text": segment.text}
-            for segment in structured.removed
+            {"kind": kind, "line": line, "text": text} for kind, line, text in structured.removed
         ],
         "flags": flags,
         "n_chars": len(text) - text.count("\n"),

@@ -6,8 +6,8 @@ types and names that more than one stage needs, so that no stage imports another
 internals.
 """
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class LineKind(StrEnum):
@@ -54,11 +54,11 @@ class Flag(StrEnum):
     SUSPICIOUS_DATE = "suspicious_date"
 
 
-@dataclass(frozen=True, slots=True)
-class RemovedSegment:
+class RemovedSegment(NamedTuple):
     """A raw line (or a part of one) kept out of the body, and why.
 
-    `line` is 1-based in the decoded raw text; `text` is the line as it stood there.
+    `line` is 1-based in the decoded raw text; `text` is the line as it stood there. A named
+    tuple, not a dataclass: a page removes hundreds of lines, and a tuple is made in one call.
     """
 
     kind: str

@@ -70,6 +70,8 @@ def mark_duplicates(
              if kinds[index] in KEPT}  # fmt: skip
     candidates = [index for index, text in texts.items() if len(text) >= min_chars]
     may_repeat = _may_repeat([texts[index] for index in candidates], shingle)
+    if not any(may_repeat):
+        return  # nothing is a copy, so no short line stands next to one either
     seen: set[str] = set()
     seen_figures: set[str] = set()
     earlier: list[_Seen] = []

@@ -146,9 +146,13 @@ def extract_structure(
     )
 
 
+# Each kind's text, looked up rather than made by str() for each removed line.
+_KIND_TEXT = {kind: str(kind) for kind in LineKind}
+
+
 def _removed(lines: Sequence[Line], kinds: Sequence[str]) -> tuple[RemovedSegment, ...]:
     return tuple(
-        RemovedSegment(str(kind), line.number, line.raw)
+        RemovedSegment(_KIND_TEXT.get(kind) or str(kind), line.number, line.raw)
         for line, kind in zip(lines, kinds, strict=True)
         if kind and kind not in KEPT
     )

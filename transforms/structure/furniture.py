@@ -50,7 +50,7 @@ def mark_footer_rows(page: Page) -> None:
 def mark_menus(page: Page, item_max_chars: int) -> None:
     """Runs of three or more menu-sized lines outside the article's prose, and a row of
     links above the article even when it names footer pages (联系我们, 网站地图)."""
-    prose = [i for i in range(len(page.lines)) if page.open_prose(i)]
+    prose = page.open_prose_lines()
     first, last = (prose[0], prose[-1]) if prose else (len(page.lines), -1)
     for index in range(first):
         if page.kinds[index] == LineKind.FOOTER and page.shapes[index].link_list:
@@ -91,7 +91,7 @@ def mark_sidebars(page: Page) -> None:
     between two paragraphs of the article (or after the last) holding bare figures with
     other box signals (bullets, marks), from its first line to its last signal."""
     kinds, shapes = page.kinds, page.shapes
-    anchors = [i for i in range(len(page.lines)) if page.open_prose(i) and not shapes[i].bullet]
+    anchors = [i for i in page.open_prose_lines() if not shapes[i].bullet]
     last_anchor = anchors[-1] if anchors else -1
     for mark in [i for i, kind in enumerate(kinds) if kind == LineKind.SIDEBAR]:
         for member in _box(page, mark, after_article=mark > last_anchor):

@@ -158,8 +158,9 @@ def mark_column_intro(page: Page, title: int | None, max_share: float) -> None:
     if not repeats:
         return
     start = 0 if title is None else title + 1
-    before = [i for i in range(start, repeats[0]) if page.open_prose(i)]
-    prose_chars = sum(page.lines[i].size for i in range(len(kinds)) if page.open_prose(i))
+    prose = page.open_prose_lines()
+    before = [i for i in prose if start <= i < repeats[0]]
+    prose_chars = sum(page.lines[i].size for i in prose)
     if sum(page.lines[i].size for i in before) <= max_share * prose_chars:
         for index in before:
             kinds[index] = LineKind.COLUMN_INTRO

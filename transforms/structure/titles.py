@@ -122,7 +122,7 @@ class PageView:
             self.place[index] = place
         self.keys = LineTexts(lines, text_key)
         self._register_copies()
-        prose = [page.open_prose(index) for index in range(count)]
+        prose = page.open_prose_flags()
         # open prose characters and lines, the last open prose line, open lines above each line
         self.prose_chars, self.prose_lines, self.last_prose, self.open_before = [0], [0], [-1], [0]
         for index in range(count):
@@ -152,19 +152,19 @@ class PageView:
     def _register_copies(self) -> None:
         """Where each text stands first and last, alone on a line or split over two short
         ones (prose is never a headline's copy)."""
-        self.first_at: dict[str, int] = {}
-        self.last_at: dict[str, int] = {}
-        lines, shapes = self.page.lines, self.page.shapes
+        first_at: dict[str, int] = {}
+        last_at: dict[str, int] = {}
+        lines, shapes, keys = self.page.lines, self.page.shapes, self.keys
         for place, index in enumerate(self.solid):
             if lines[index].size > COPY_MAX_CHARS:
                 continue
-            texts = [self.keys[index]]
-            if shapes[index].short:
-                texts.append(self.joined(place))
-            for key in texts:
-                if key:
-                    self.first_at.setdefault(key, index)
-                    self.last_at[key] = index
+            if key := keys[index]:
+                first_at.setdefault(key, index)
+                last_at[key] = index
+            if shapes[index].short and (pair := self.joined(place)):
+                first_at.setdefault(pair, index)
+                last_at[pair] = index
+        self.first_at, self.last_at = first_at, last_at
 
     def joined(self, place: int) -> str:
         """The keys of the solid line at `place` and the next one, joined ('' at the end)."""
