@@ -80,7 +80,8 @@ def mark_forum_posts(lines: Sequence[Line], kinds: list[str]) -> bool:
     headers = [
         index
         for index, (line, kind) in enumerate(zip(lines, kinds, strict=True))
-        if kind and is_post_header(line.content)
+        # the length test first: it is is_post_header's own, and spares its memo long lines
+        if kind and len(line.content) <= tables.header_max_chars and is_post_header(line.content)
     ]
     posts = _post_headers(kinds, headers)
     if len(posts) < tables.min_posts:
