@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from transforms.records import LineKind
 from transforms.structure.lines import Line, Shape, ends_mid_sentence, tables
@@ -25,8 +26,9 @@ _MIN_PARAGRAPH_CHARS = 10
 _TABLE_CELL = "\t"  # a flattened table's cells are tab-separated, one row a line
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
+    """A paragraph of the body, or a heading (a tuple: a page makes one per body line)."""
+
     text: str
     heading: bool
 
