@@ -19,6 +19,7 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
@@ -123,15 +124,14 @@ class PageView:
         self.keys = LineTexts(lines, text_key)
         self._register_copies()
         prose = page.open_prose_flags()
-        # open prose characters and lines, the last open prose line, open lines above each line
-        self.prose_chars, self.prose_lines, self.last_prose, self.open_before = [0], [0], [-1], [0]
-        for index in range(count):
-            self.prose_chars.append(
-                self.prose_chars[-1] + (lines[index].size if prose[index] else 0)
-            )
-            self.prose_lines.append(self.prose_lines[-1] + prose[index])
-            self.last_prose.append(index if prose[index] else self.last_prose[-1])
-            self.open_before.append(self.open_before[-1] + (kinds[index] is None))
+        # open prose characters and lines, the last open prose line, open lines above each
+        # line (running sums: accumulate runs them in C)
+        prose_sizes = [line.size if open_ else 0 for line, open_ in zip(lines, prose, strict=True)]
+        self.prose_chars = list(accumulate(prose_sizes, initial=0))
+        self.prose_lines = list(accumulate(prose, initial=0))
+        self.open_before = list(accumulate((kind is None for kind in kinds), initial=0))
+        last = -1
+        self.last_prose = [-1] + [last := index if prose[index] else last for index in range(count)]
         self.next_prose = [-1] * (count + 1)  # the first open prose line at or after each line
         for index in range(count - 1, -1, -1):
             self.next_prose[index] = index if prose[index] else self.next_prose[index + 1]
@@ -141,9 +141,8 @@ class PageView:
             self.prose_lines[index] <= reach and is_candidate(page, index, min_chars)
             for index in range(count)
         ]
-        self.headers_before = [0]  # header lines among the solid lines above each place
-        for index in self.solid:
-            self.headers_before.append(self.headers_before[-1] + self.header(index))
+        # header lines among the solid lines above each place
+        self.headers_before = list(accumulate(map(self.header, self.solid), initial=0))
         # a list is a run of headlines; lines the site's other pages have next to one (its
         # standing furniture) do not make one
         listed = [self.candidate[i] and not recurring(page, i) for i in self.solid]
