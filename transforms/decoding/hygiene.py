@@ -117,16 +117,22 @@ def _touches_half_width(text: str, position: int) -> bool:
 def _widen_once(text: str) -> tuple[str, list[int]]:
     """One pass of `widen_punctuation`: the text and the positions it widened."""
     full_width = _full_width()
-    protected = _Protected(text)
-    parentheses: list[int] = []
+    pairs: list[tuple[int, int]] = []
     for pair in _PAIR.finditer(text):
         opening, closing = pair.start(), pair.end() - 1
         touches_chinese = _is_chinese(text, opening - 1) or _is_chinese(text, closing + 1)
-        if (touches_chinese or _CHINESE_CHARACTER.search(pair.group(1))) and not (
-            protected.covers(opening) or protected.covers(closing)
-        ):
-            parentheses += (opening, closing)
+        if touches_chinese or _CHINESE_CHARACTER.search(pair.group(1)):
+            pairs.append((opening, closing))
     singles = [match.start() for match in _SINGLE.finditer(text)]
+    if not pairs and not singles:  # most passes: the protected spans are not needed
+        return text, []
+    protected = _Protected(text)
+    parentheses = [
+        position
+        for opening, closing in pairs
+        if not (protected.covers(opening) or protected.covers(closing))
+        for position in (opening, closing)
+    ]
     if protected:
         singles = [position for position in singles if not protected.covers(position)]
     positions = sorted(singles + parentheses) if parentheses else singles
