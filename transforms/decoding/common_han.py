@@ -81,7 +81,7 @@ def character_classes() -> npt.NDArray[np.uint8]:
 def classes_of(text: str) -> npt.NDArray[np.uint8]:
     """The `character_classes` bits of each character of `text` (lone surrogates: none)."""
     code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return np.take(character_classes(), code_points)
+    return character_classes().take(code_points)
 
 
 def _count(classes: npt.NDArray[np.uint8], bit: int) -> int:
@@ -120,7 +120,7 @@ def spaced_han_share(text: str) -> float:
     (0.0, 0.5)
     """
     code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    han = (np.take(character_classes(), code_points) & HAN_BIT) != 0
+    han = (character_classes().take(code_points) & HAN_BIT) != 0
     # a Han character, a space, a Han character: matches never overlap (a space is not Han)
     spaced = int(np.count_nonzero(han[:-2] & (code_points[1:-1] == 32) & han[2:]))
     return spaced / max(1, int(np.count_nonzero(han)))

@@ -190,7 +190,7 @@ def apply_character_table(text: str) -> tuple[str, int, int]:
     ('来源:安徽 政法 ', 1, 1)
     """
     code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    actions = np.take(_action_table(), code_points)
+    actions = _action_table().take(code_points)
     if not actions.any():
         return text, 0, 0
     removed = int(np.count_nonzero(actions == _REMOVE))
