@@ -96,6 +96,8 @@ class Reading:
 
 
 def read_bytes(data: bytes, config: DecodingConfig) -> Reading:
+    """The file's reading; `UndecodableError` for what is not text. Every reading returned
+    has passed `reject_binary` (each path checks its own, so no caller scans twice)."""
     if not data or data.isspace():
         detail = "0 bytes" if not data else f"only whitespace, {len(data)} bytes"
         raise UndecodableError("empty", f"empty file ({detail})")
@@ -168,6 +170,7 @@ def _read_legacy(data: bytes, config: DecodingConfig) -> Reading:
         return mixed
     guess = _chardet_reading(data, config)
     if guess is not None:
+        reject_binary(guess, config)
         return guess
     return _checked(_decode_with(family, data), data, config, score)
 

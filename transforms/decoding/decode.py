@@ -14,7 +14,7 @@ transforms.decoding.loss_markers).
 import re
 from dataclasses import dataclass
 
-from transforms.decoding.codec_detection import DecodingConfig, read_bytes, reject_binary
+from transforms.decoding.codec_detection import DecodingConfig, read_bytes
 from transforms.decoding.common_han import common_han_share
 from transforms.decoding.line_runs import Segment
 from transforms.decoding.loss_markers import find_loss_markers
@@ -48,8 +48,7 @@ def decode_bytes(data: bytes, config: DecodingConfig = _DEFAULT_CONFIG) -> Decod
     >>> mixed.text, mixed.encoding, mixed.flags
     ('三明市\\n三明市\\n', 'utf-8+gb18030', ('mixed_encoding',))
     """
-    reading = read_bytes(data, config)
-    reject_binary(reading, config)
+    reading = read_bytes(data, config)  # binary data already rejected
     text, flags = reading.text, []
     if reading.segments:
         flags.append(Flag.MIXED_ENCODING.value)

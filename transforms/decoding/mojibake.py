@@ -5,7 +5,7 @@ import re
 import ftfy
 import ftfy.bad_codecs  # registers the sloppy-windows-1252 codec
 
-from transforms.decoding.common_han import HAN_CHARACTER, common_han
+from transforms.decoding.common_han import han_counts
 
 # UTF-8 lead bytes of what follows a Latin-1 character in mojibake: Latin-1 (C2, C3), the
 # cp1252 extras (C5, C6, CB: Œ Š Ž ƒ ˆ ˜; E2: – — ‘ ’ “ ” † • … ‰ ‹ › € ™).
@@ -63,7 +63,7 @@ def repair_mojibake(text: str, min_common_han_share: float = 0.6) -> str | None:
 
 
 def _is_plausible_repair(text: str, min_common_han_share: float, needs_han: bool) -> bool:
-    han = HAN_CHARACTER.findall(text)
+    han, common = han_counts(text)
     if not han:
         return not needs_han
-    return sum(map(common_han().__contains__, han)) / len(han) >= min_common_han_share
+    return common / han >= min_common_han_share

@@ -141,7 +141,7 @@ class SimplifiedConverter:
             # most of its time on the characters it rewrites, and most of those are mapped here.
             if code_points is None:
                 code_points = code_points_of(text)
-            mapped = np.take(self._context_free, code_points)
+            mapped = self._context_free.take(code_points)
             text = mapped.tobytes().decode("utf-32-le", "surrogatepass")
         return "".join(map(self._opencc_piece, opencc_pieces(text)))
 

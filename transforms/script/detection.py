@@ -94,7 +94,7 @@ def analyse_script(text: str, min_han_for_paragraph: int) -> ScriptAnalysis:
     least `min_han_for_paragraph` Han characters); otherwise its overall counts decide.
     """
     code_points = code_points_of(text)
-    evidence = np.take(_evidence_table(), code_points)
+    evidence = _evidence_table().take(code_points)
     # One pass each for Traditional + Simplified and Traditional + 2 x Simplified.
     distinctive = int(np.count_nonzero(evidence))
     simplified = int(np.add.reduce(evidence, dtype=np.uint32)) - distinctive
@@ -102,7 +102,7 @@ def analyse_script(text: str, min_han_for_paragraph: int) -> ScriptAnalysis:
     if traditional == 0 or simplified == 0:
         if traditional:
             script = "traditional"
-        elif simplified or np.count_nonzero(np.take(_han_table(), code_points)):
+        elif simplified or np.count_nonzero(_han_table().take(code_points)):
             script = "simplified"
         else:
             script = "none"
@@ -152,7 +152,7 @@ def _has_paragraph(
             evidence[line_start:line_end], minlength=3
         ).tolist()
         if classify_counts(traditional, simplified) == script:  # the rarer case: count Han now
-            han = np.count_nonzero(np.take(_han_table(), code_points[line_start:line_end]))
+            han = np.count_nonzero(_han_table().take(code_points[line_start:line_end]))
             if han >= min_han:
                 return True
         found = int(np.searchsorted(positions, line_end))  # the next line holding one
@@ -174,7 +174,7 @@ def _line_verdicts(
     traditional = per_line(evidence == _TRADITIONAL_ONLY)
     simplified = per_line(evidence == _SIMPLIFIED_ONLY)
     verdicts = [classify_counts(t, s) for t, s in zip(traditional, simplified, strict=True)]
-    return verdicts, per_line(np.take(_han_table(), code_points))
+    return verdicts, per_line(_han_table().take(code_points))
 
 
 def _lines_to_convert(line_verdicts: list[str | None]) -> list[bool]:
