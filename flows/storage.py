@@ -313,13 +313,16 @@ def read_parquet_folder(
     return pa.concat_tables(tables)
 
 
-def iter_parquet_batches(folder: Where, rows: int = 1000) -> Iterator[pa.RecordBatch]:
+def iter_parquet_batches(
+    folder: Where, rows: int = 1000, columns: list[str] | None = None
+) -> Iterator[pa.RecordBatch]:
+    """The folder's rows, `rows` at a time, only `columns` of them read (None: all)."""
     for file in parquet_files(folder):
         if isinstance(file, Location):
             with file.open("rb") as handle:
-                yield from pq.ParquetFile(handle).iter_batches(batch_size=rows)
+                yield from pq.ParquetFile(handle).iter_batches(batch_size=rows, columns=columns)
         else:
-            yield from pq.ParquetFile(file).iter_batches(batch_size=rows)
+            yield from pq.ParquetFile(file).iter_batches(batch_size=rows, columns=columns)
 
 
 def remove_tree(folder: Where) -> None:
