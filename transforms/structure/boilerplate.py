@@ -17,6 +17,7 @@ import xxhash
 
 from transforms.records import LineKind
 from transforms.structure.compatibility import nfkc
+from transforms.structure.lines import MEMO_MAX_CHARS
 
 _DROPPED_CATEGORIES = ("P", "S", "Z", "C")  # punctuation, symbols, separators, controls
 
@@ -57,7 +58,6 @@ _KEY_CHARACTERS = _KeyCharacters()
 LINE_KEY_MEMO_LINES = 1 << 16
 
 
-@lru_cache(maxsize=LINE_KEY_MEMO_LINES)
 def line_key(line: str) -> str:
     """A short, stable key for a line ('' for a line with nothing but punctuation).
 
@@ -66,6 +66,15 @@ def line_key(line: str) -> str:
     >>> line_key(' | ')
     ''
     """
+    return _remembered_line_key(line) if len(line) <= MEMO_MAX_CHARS else _line_key(line)
+
+
+@lru_cache(maxsize=LINE_KEY_MEMO_LINES)
+def _remembered_line_key(line: str) -> str:
+    return _line_key(line)
+
+
+def _line_key(line: str) -> str:
     normalized = normalize_line(line)
     return xxhash.xxh3_64_hexdigest(normalized.encode("utf-8")) if normalized else ""
 
