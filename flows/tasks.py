@@ -20,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from flows import staging
 from flows.corpus import signatures_for
 from flows.limits import DEFAULT_MAX_FILE_BYTES
+from flows.memory import release_freed_memory
 from flows.staging import RunLayout
 from flows.storage import (
     FileTooLargeError,
@@ -162,7 +163,7 @@ def prepare_batch(
         ),
         layout.batch_file(staging.QUARANTINE, batch_index),
     )
-    return {
+    summary = {
         "batch": batch_index,
         "documents": len(prepared),
         "quarantined": len(quarantined),
@@ -170,8 +171,10 @@ def prepare_batch(
         "encodings": dict(Counter(doc.encoding for doc in prepared)),
         "scripts": dict(Counter(doc.script for doc in prepared)),
         "converted": sum(1 for doc in prepared if doc.converted_chars),
-        "seconds": time.perf_counter() - started,
     }
+    del prepared, prepared_rows, key_rows
+    release_freed_memory()
+    return {**summary, "seconds": time.perf_counter() - started}
 
 
 @batch_task(name="count-recurring-lines")
@@ -243,11 +246,17 @@ def document_rows(
 def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) -> dict[str, Any]:
     """Structure each prepared page and stage its output row and dedup signature."""
     started = time.perf_counter()
-    table = read_table(layout.batch_file("prepared", batch_index))
-    prepared = [
-        PreparedDocument(**{**row, "flags": tuple(row["flags"])}) for row in table.to_pylist()
-    ]
+    prepared = read_prepared(layout.batch_file("prepared", batch_index))
     rows = document_rows(prepared, config, load_recurring_hashes(layout))
+    # Each stage's copies of the texts are dropped as soon as the next one holds them: for a
+    # 60 MB page every copy is 40-120 MB (and pyarrow adds a UTF-8 copy to each str it reads).
+    del prepared
+    summary = {
+        "batch": batch_index,
+        "documents": len(rows),
+        "removed_by_kind": dict(Counter(s["kind"] for row in rows for s in row["removed"])),
+        "flags": dict(Counter(flag for row in rows for flag in row["flags"])),
+    }
     processed_at = now_utc()
     for row in rows:
         row.update(
@@ -258,18 +267,27 @@ def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) ->
             processed_at=processed_at,
         )
     documents = table_from_rows(rows, DOCUMENT_SCHEMA)
+    del rows
     write_parquet_atomically(documents, layout.batch_file("structured", batch_index))
     write_parquet_atomically(
         signatures_for(documents, config), layout.batch_file(staging.SIGNATURES, batch_index)
     )
-    kinds = Counter(segment["kind"] for row in rows for segment in row["removed"])
-    return {
-        "batch": batch_index,
-        "documents": len(rows),
-        "removed_by_kind": dict(kinds),
-        "flags": dict(Counter(flag for row in rows for flag in row["flags"])),
-        "seconds": time.perf_counter() - started,
-    }
+    del documents
+    release_freed_memory()
+    return {**summary, "seconds": time.perf_counter() - started}
+
+
+def read_prepared(file: Where) -> list[PreparedDocument]:
+    """A staged batch of prepared documents; the Arrow table is gone before they are used."""
+    table = read_table(file)
+    columns = {name: table[name].to_pylist() for name in table.column_names}
+    del table
+    columns["flags"] = [tuple(flags) for flags in columns["flags"]]
+    names = list(columns)
+    return [
+        PreparedDocument(**dict(zip(names, values, strict=True)))
+        for values in zip(*columns.values(), strict=True)
+    ]
 
 
 def read_columns(folders: list[Where], columns: list[str], paths: list[str] | None = None):
