@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Container, Iterable, Sequence
 from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
 import xxhash
 
 from transforms.records import LineKind
@@ -99,6 +101,26 @@ def recurring_keys(documents: Iterable[Iterable[str]], min_documents: int) -> fr
     for keys in documents:
         counts.update(set(keys))
     return frozenset(key for key, count in counts.items() if count >= min_documents)
+
+
+def recurring_hashes(
+    key_hashes: npt.NDArray[np.uint64], documents: npt.NDArray[np.int64], min_documents: int
+) -> npt.NDArray[np.uint64]:
+    """`recurring_keys` over hashed keys: the hashes found with at least `min_documents`
+    distinct documents (given as numbers, one per (hash, document) row; a row may repeat),
+    sorted. Two numpy arrays and a sort: ~12 bytes a row, where a group-by over string
+    document ids held ~200 MiB for the 1.5 million rows of a 200 MB corpus.
+
+    >>> hashes = np.array([5, 5, 5, 7, 9, 9], np.uint64)
+    >>> recurring_hashes(hashes, np.array([0, 0, 1, 2, 1, 2]), 2).tolist()
+    [5, 9]
+    """
+    order = np.lexsort((documents, key_hashes))
+    hashes, numbers = key_hashes[order], documents[order]
+    first = np.ones(hashes.size, dtype=bool)  # each (hash, document) pair once
+    first[1:] = (hashes[1:] != hashes[:-1]) | (numbers[1:] != numbers[:-1])
+    values, counts = np.unique(hashes[first], return_counts=True)
+    return values[counts >= min_documents]
 
 
 def mark_recurring(
