@@ -8,10 +8,12 @@ never from a fixed list: a stage that adds a kind or a flag shows up here unchan
 
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
-import pyarrow as pa
+import numpy as np
+import xxhash
 
 from flows import staging
 from flows.storage import Where, iter_parquet_batches, read_parquet_folder
@@ -33,6 +35,7 @@ DOCUMENT_COLUMNS = [
     "is_duplicate",
     "dup_cluster",
 ]
+CLUSTER_COLUMNS = ("source_path", "title", "is_duplicate", "dup_cluster")  # cluster_row's
 
 
 def histogram(values: list[float], edges: tuple[int, ...], open_ended: bool) -> dict[str, int]:
@@ -86,34 +89,25 @@ def dataset_figures(output: Where) -> dict[str, Any]:
     shares: list[float] = []
     lengths: list[int] = []
     members: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    # a removed line's text → the documents it was removed from, and its kinds
-    line_documents: Counter[str] = Counter()
-    line_kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    # hashes of the removed lines of each page that is not a copy (a copied page would make
+    # its every line "recurring"), each line once a page, in reading order
+    line_hashes: list[np.ndarray] = []
     documents = 0
-    for batch in iter_parquet_batches(output / staging.DOCUMENTS, rows=2000):
-        columns = [name for name in DOCUMENT_COLUMNS if name in batch.schema.names]
-        for row in pa.Table.from_batches([batch]).select(columns).to_pylist():
-            documents += 1
-            encodings[row["encoding"]] += 1
-            scripts[row["script"]] += 1
-            flags.update(row["flags"] or [])
-            removed = row["removed"] or []
-            kinds.update(segment["kind"] for segment in removed)
-            shares.append(body_share(row["n_chars"], removed))
-            lengths.append(row["n_chars"])
-            if not row["is_duplicate"]:  # a copied page would make its every line "recurring"
-                for text in {segment["text"].strip() for segment in removed} - {""}:
-                    line_documents[text] += 1
-                for segment in removed:
-                    line_kinds[segment["text"].strip()][segment["kind"]] += 1
-            if row["dup_cluster"]:
-                members[row["dup_cluster"]].append(row)
+    for row in document_rows(output, DOCUMENT_COLUMNS):
+        documents += 1
+        encodings[row["encoding"]] += 1
+        scripts[row["script"]] += 1
+        flags.update(row["flags"] or [])
+        removed = row["removed"] or []
+        kinds.update(segment["kind"] for segment in removed)
+        shares.append(body_share(row["n_chars"], removed))
+        lengths.append(row["n_chars"])
+        if not row["is_duplicate"]:
+            texts = dict.fromkeys(segment["text"].strip() for segment in removed)
+            line_hashes.append(np.fromiter((line_hash(t) for t in texts if t), np.uint64))
+        if row["dup_cluster"]:
+            members[row["dup_cluster"]].append({name: row[name] for name in CLUSTER_COLUMNS})
     clusters = sorted(members.values(), key=lambda rows: (-len(rows), rows[0]["dup_cluster"]))
-    boilerplate = [
-        {"line": text, "documents": count, "kind": line_kinds[text].most_common(1)[0][0]}
-        for text, count in line_documents.most_common()
-        if count >= 2
-    ][:BOILERPLATE_LINES]
     return {
         "documents": documents,
         "by_encoding": sorted_counts(encodings),
@@ -130,9 +124,49 @@ def dataset_figures(output: Where) -> dict[str, Any]:
             for size, count in sorted(Counter(len(rows) for rows in clusters).items())
         },
         "largest_clusters": [cluster_row(rows) for rows in clusters[:LARGEST_CLUSTERS]],
-        "boilerplate_lines": boilerplate,
+        "boilerplate_lines": boilerplate_lines(output, line_hashes),
         "quarantined_by_reason": quarantine_by_reason(output),
     }
+
+
+def document_rows(output: Where, columns: list[str]) -> Iterator[dict[str, Any]]:
+    """The published documents' rows, only `columns` of them, read 2,000 at a time."""
+    for batch in iter_parquet_batches(output / staging.DOCUMENTS, rows=2000, columns=columns):
+        yield from batch.to_pylist()
+
+
+def line_hash(text: str) -> int:
+    return xxhash.xxh3_64_intdigest(text.encode("utf-8"))
+
+
+def boilerplate_lines(output: Where, line_hashes: list[np.ndarray]) -> list[dict[str, Any]]:
+    """The removed lines found in most pages (at least two; ties: the first seen first),
+    with the kind they were most often removed as.
+
+    Counted on 64-bit hashes with numpy, then the few lines shown are read again for their
+    text and kinds: a Counter of every distinct removed text, and one of kinds for each,
+    grew with the corpus (~400 MiB of the flow process at 200 MB of pages)."""
+    every = np.concatenate([np.empty(0, np.uint64), *line_hashes])
+    hashes, first, counts = np.unique(every, return_index=True, return_counts=True)
+    order = np.lexsort((first, -counts))  # most pages first, then the first seen
+    top = [int(h) for h, count in zip(hashes[order], counts[order], strict=True) if count >= 2]
+    top = top[:BOILERPLATE_LINES]
+    documents = dict(zip(hashes.tolist(), counts.tolist(), strict=True))
+    texts: dict[int, str] = {}
+    line_kinds: dict[int, Counter[str]] = {h: Counter() for h in top}
+    for row in document_rows(output, ["removed", "is_duplicate"]) if top else ():
+        if row["is_duplicate"]:
+            continue
+        for segment in row["removed"] or []:
+            text = segment["text"].strip()
+            kinds = line_kinds.get(hashed := line_hash(text))
+            if kinds is not None:
+                texts.setdefault(hashed, text)
+                kinds[segment["kind"]] += 1
+    return [
+        {"line": texts[h], "documents": documents[h], "kind": line_kinds[h].most_common(1)[0][0]}
+        for h in top
+    ]
 
 
 def cluster_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
