@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from flows import staging, versions
+from flows.memory import release_freed_memory
 from flows.staging import RunLayout
 from flows.storage import (
     Where,
@@ -144,6 +145,7 @@ def publish(
     if missing:  # switch nothing: the previous dataset stays whole
         raise RuntimeError(f"publish: the new {', '.join(missing)} folder(s) were never written")
     switch(layout)
+    release_freed_memory()
     return counts
 
 

@@ -35,6 +35,11 @@ import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 
 PARQUET_COMPRESSION = "zstd"
+
+# flows/__init__.py asks for Arrow's system allocator (why: see there). When pyarrow was
+# imported first, its C++ code keeps the allocator it started with; its Python side follows.
+if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") == "system":
+    pa.set_memory_pool(pa.system_memory_pool())
 POINTER = "_current.json"  # object stores: the part files that make up a dataset folder
 
 
@@ -243,6 +248,38 @@ def file_metadata(values: Mapping[str, Any]) -> dict[bytes, bytes]:
     }
 
 
+def _leaf_columns(name: str, type_: pa.DataType) -> Iterator[tuple[str, pa.DataType]]:
+    """Parquet's column paths under one Arrow field (lists as `name.list.element`)."""
+    if pa.types.is_list(type_) or pa.types.is_large_list(type_):
+        yield from _leaf_columns(f"{name}.list.element", type_.value_type)
+    elif pa.types.is_struct(type_):
+        for child in type_:
+            yield from _leaf_columns(f"{name}.{child.name}", child.type)
+    else:
+        yield name, type_
+
+
+def statistics_columns(schema: pa.Schema) -> list[str]:
+    """The columns to write min/max statistics for: all but the large_string ones (page
+    text). Their statistics cost the writer two copies of the longest value (~250 MiB for a
+    60 MB page's text and text_original) and Parquet drops any over 4 KiB from the file."""
+    return [
+        path
+        for field in schema
+        for path, type_ in _leaf_columns(field.name, field.type)
+        if not pa.types.is_large_string(type_)
+    ]
+
+
+def _write_parquet(table: pa.Table, where: Any) -> None:
+    pq.write_table(
+        table,
+        where,
+        compression=PARQUET_COMPRESSION,
+        write_statistics=statistics_columns(table.schema),
+    )
+
+
 def write_parquet_atomically(
     table: pa.Table, path: Where, metadata: Mapping[str, Any] | None = None
 ) -> Where:
@@ -255,12 +292,12 @@ def write_parquet_atomically(
         )
     if isinstance(path, Location):
         with path.open("wb") as handle:
-            pq.write_table(table, handle, compression=PARQUET_COMPRESSION)
+            _write_parquet(table, handle)
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        pq.write_table(table, temporary, compression=PARQUET_COMPRESSION)
+        _write_parquet(table, temporary)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
@@ -316,13 +353,22 @@ def read_parquet_folder(
 def iter_parquet_batches(
     folder: Where, rows: int = 1000, columns: list[str] | None = None
 ) -> Iterator[pa.RecordBatch]:
-    """The folder's rows, `rows` at a time, only `columns` of them read (None: all)."""
+    """The folder's rows `rows` at a time (only `columns`, when given: unread columns cost
+    no memory, and the texts are most of a part)."""
     for file in parquet_files(folder):
         if isinstance(file, Location):
             with file.open("rb") as handle:
-                yield from pq.ParquetFile(handle).iter_batches(batch_size=rows, columns=columns)
+                yield from _batches(pq.ParquetFile(handle), rows, columns)
         else:
-            yield from pq.ParquetFile(file).iter_batches(batch_size=rows, columns=columns)
+            yield from _batches(pq.ParquetFile(file), rows, columns)
+
+
+def _batches(
+    file: pq.ParquetFile, rows: int, columns: list[str] | None
+) -> Iterator[pa.RecordBatch]:
+    if columns is not None:  # a part written before a column existed has the others
+        columns = [name for name in columns if name in file.schema_arrow.names]
+    return file.iter_batches(batch_size=rows, columns=columns)
 
 
 def remove_tree(folder: Where) -> None:

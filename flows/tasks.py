@@ -5,11 +5,12 @@ import functools
 import time
 import traceback
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,6 +21,7 @@ from prefect.cache_policies import NO_CACHE
 from flows import staging
 from flows.corpus import signatures_for
 from flows.limits import DEFAULT_MAX_FILE_BYTES
+from flows.memory import release_freed_memory
 from flows.staging import RunLayout
 from flows.storage import (
     FileTooLargeError,
@@ -43,7 +45,7 @@ from transforms.pipeline import (
 )
 from transforms.schema import DOCUMENT_SCHEMA, QUARANTINE_SCHEMA, table_from_rows
 from transforms.script import ScriptConfig, SimplifiedConverter
-from transforms.structure import CHINA_TIME
+from transforms.structure import CHINA_TIME, recurring_hashes
 
 TRANSIENT_ERRORS = (TimeoutError, ConnectionError, BlockingIOError, InterruptedError)
 
@@ -162,7 +164,7 @@ def prepare_batch(
         ),
         layout.batch_file(staging.QUARANTINE, batch_index),
     )
-    return {
+    summary = {
         "batch": batch_index,
         "documents": len(prepared),
         "quarantined": len(quarantined),
@@ -170,8 +172,10 @@ def prepare_batch(
         "encodings": dict(Counter(doc.encoding for doc in prepared)),
         "scripts": dict(Counter(doc.script for doc in prepared)),
         "converted": sum(1 for doc in prepared if doc.converted_chars),
-        "seconds": time.perf_counter() - started,
     }
+    del prepared, prepared_rows, key_rows
+    release_freed_memory()
+    return {**summary, "seconds": time.perf_counter() - started}
 
 
 @batch_task(name="count-recurring-lines")
@@ -192,25 +196,35 @@ def count_recurring_lines(
         table = pa.table({"key_hash": pa.array(hashes.to_numpy(), pa.uint64())})
         write_parquet_atomically(table, layout.recurring_keys_file)
         return table.num_rows
-    columns = ["key_hash", "doc_id"]
-    schema = staging.LINE_KEY_SCHEMA
-    tables = [read_parquet_folder(layout.staged(staging.LINE_KEYS), schema, columns)]
-    previous = read_parquet_folder(layout.published(staging.LINE_KEYS), schema)
-    if previous is not None:
-        keep = pc.is_in(previous["source_path"], value_set=pa.array(retained_paths, pa.string()))
-        tables.append(previous.filter(keep).select(columns))
-    keys = pa.concat_tables(
-        [table for table in tables if table is not None] or [schema.empty_table().select(columns)]
+    # Read a part file at a time, its documents numbered as they come (a copied file shares
+    # its doc_id, so it counts once): only two numpy arrays grow with the corpus, never its
+    # 64-character ids (a 200 MB corpus has ~1.5 million key rows).
+    numbers: dict[str, int] = {}
+    hashes, documents = [np.empty(0, np.uint64)], [np.empty(0, np.int64)]
+    for keys in line_key_tables(layout, retained_paths):
+        ids = pc.dictionary_encode(keys["doc_id"].combine_chunks())
+        known = [numbers.setdefault(doc_id, len(numbers)) for doc_id in ids.dictionary.to_pylist()]
+        hashes.append(keys["key_hash"].to_numpy().astype(np.uint64, copy=False))
+        documents.append(np.array(known, np.int64)[ids.indices.to_numpy()])
+    recurring = recurring_hashes(np.concatenate(hashes), np.concatenate(documents), min_documents)
+    write_parquet_atomically(
+        pa.table({"key_hash": pa.array(recurring, pa.uint64())}), layout.recurring_keys_file
     )
-    # Documents as small integers, not 64-character ids: the group-by then holds numbers
-    # (a 200 MB corpus has ~1.5 million key rows; as strings they cost the flow ~600 MB).
-    documents = pc.dictionary_encode(keys["doc_id"].combine_chunks()).indices
-    pairs = pa.table({"key_hash": keys["key_hash"], "document": documents})
-    per_document = pairs.group_by(["key_hash", "document"]).aggregate([]).group_by("key_hash")
-    counts = per_document.aggregate([([], "count_all")])
-    recurring = counts.filter(pc.greater_equal(counts["count_all"], min_documents))
-    write_parquet_atomically(recurring.select(["key_hash"]), layout.recurring_keys_file)
-    return recurring.num_rows
+    del hashes, documents
+    release_freed_memory()
+    return int(recurring.size)
+
+
+def line_key_tables(layout: RunLayout, retained_paths: list[str]) -> Iterator[pa.Table]:
+    """(key_hash, doc_id) of this run's staged line keys and of the kept published ones, one
+    part file at a time."""
+    columns, schema = ["key_hash", "doc_id"], staging.LINE_KEY_SCHEMA
+    for file in parquet_files(layout.staged(staging.LINE_KEYS)):
+        yield read_table(file, schema=schema, columns=columns)
+    kept = pa.array(retained_paths, pa.string())
+    for file in parquet_files(layout.published(staging.LINE_KEYS)):
+        previous = read_table(file, schema=schema)
+        yield previous.filter(pc.is_in(previous["source_path"], value_set=kept)).select(columns)
 
 
 def load_recurring_hashes(layout: RunLayout) -> frozenset[int]:
@@ -243,11 +257,17 @@ def document_rows(
 def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) -> dict[str, Any]:
     """Structure each prepared page and stage its output row and dedup signature."""
     started = time.perf_counter()
-    table = read_table(layout.batch_file("prepared", batch_index))
-    prepared = [
-        PreparedDocument(**{**row, "flags": tuple(row["flags"])}) for row in table.to_pylist()
-    ]
+    prepared = read_prepared(layout.batch_file("prepared", batch_index))
     rows = document_rows(prepared, config, load_recurring_hashes(layout))
+    # Each stage's copies of the texts are dropped as soon as the next one holds them: for a
+    # 60 MB page every copy is 40-120 MB (and pyarrow adds a UTF-8 copy to each str it reads).
+    del prepared
+    summary = {
+        "batch": batch_index,
+        "documents": len(rows),
+        "removed_by_kind": dict(Counter(s["kind"] for row in rows for s in row["removed"])),
+        "flags": dict(Counter(flag for row in rows for flag in row["flags"])),
+    }
     processed_at = now_utc()
     for row in rows:
         row.update(
@@ -258,18 +278,27 @@ def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) ->
             processed_at=processed_at,
         )
     documents = table_from_rows(rows, DOCUMENT_SCHEMA)
+    del rows
     write_parquet_atomically(documents, layout.batch_file("structured", batch_index))
     write_parquet_atomically(
         signatures_for(documents, config), layout.batch_file(staging.SIGNATURES, batch_index)
     )
-    kinds = Counter(segment["kind"] for row in rows for segment in row["removed"])
-    return {
-        "batch": batch_index,
-        "documents": len(rows),
-        "removed_by_kind": dict(kinds),
-        "flags": dict(Counter(flag for row in rows for flag in row["flags"])),
-        "seconds": time.perf_counter() - started,
-    }
+    del documents
+    release_freed_memory()
+    return {**summary, "seconds": time.perf_counter() - started}
+
+
+def read_prepared(file: Where) -> list[PreparedDocument]:
+    """A staged batch of prepared documents; the Arrow table is gone before they are used."""
+    table = read_table(file)
+    columns = {name: table[name].to_pylist() for name in table.column_names}
+    del table
+    columns["flags"] = [tuple(flags) for flags in columns["flags"]]
+    names = list(columns)
+    return [
+        PreparedDocument(**dict(zip(names, values, strict=True)))
+        for values in zip(*columns.values(), strict=True)
+    ]
 
 
 def read_columns(folders: list[Where], columns: list[str], paths: list[str] | None = None):
@@ -375,9 +404,11 @@ def deduplicate(
         dedup.signatures_to_arrow(remembered, config.dedup),
         layout.next_published(staging.SIGNATURES) / "part-00000.parquet",
     )
-    return {
+    summary = {
         "documents": len(result),
         "duplicates": int(result["is_duplicate"].sum()),
         "clusters": int(result["dup_cluster"].nunique()),
-        "seconds": time.perf_counter() - started,
     }
+    del staged, tables, new, seen, recomputed, result, remembered, assignments, doc_id_of
+    release_freed_memory()
+    return {**summary, "seconds": time.perf_counter() - started}

@@ -9,11 +9,16 @@ import pytest
 
 import transforms
 
-MODULES = sorted(
-    module.name
-    for module in pkgutil.walk_packages(transforms.__path__, prefix="transforms.")
-    if not module.name.endswith("__main__")
-) + ["flows.limits", "flows.normalize.flow"]
+MODULES = [
+    *sorted(
+        module.name
+        for module in pkgutil.walk_packages(transforms.__path__, prefix="transforms.")
+        if not module.name.endswith("__main__")
+    ),
+    "flows.limits",
+    "flows.normalize.flow",
+    "flows.run_figures",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -20,6 +20,7 @@ from flows import output_lock, staging, versions
 from flows import report as reporting
 from flows.incremental import plan_run
 from flows.limits import DEFAULT_BATCH_FILES, DEFAULT_MAX_FILE_BYTES, batch_bytes
+from flows.memory import release_freed_memory
 from flows.publish import publish, write_run_report
 from flows.run_comparison import previous_report
 from flows.run_figures import dataset_figures
@@ -248,6 +249,7 @@ def _normalize(
         "quarantined_files": quarantined,
     }
     counted_at = time.perf_counter()
+    release_freed_memory()  # what the tasks freed, before the figures read the dataset
     report["figures"] = dataset_figures(layout.output)
     seconds["report_figures"] = time.perf_counter() - counted_at
     report["seconds"] = time.perf_counter() - started

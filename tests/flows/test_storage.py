@@ -4,7 +4,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.storage import discover_files, replace_folder, write_parquet_atomically
+from flows.storage import (
+    discover_files,
+    replace_folder,
+    statistics_columns,
+    write_parquet_atomically,
+)
+from transforms.schema import DOCUMENT_SCHEMA, table_from_rows
 
 
 def test_discovery_is_recursive_sorted_filtered_and_skips_hidden_files(tmp_path):
@@ -28,6 +34,21 @@ def test_atomic_write_leaves_no_temporary_file_and_keeps_metadata(tmp_path):
     path = write_parquet_atomically(pa.table({"a": [1]}), tmp_path / "t.parquet", {"run_id": "r1"})
     assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
     assert pq.read_schema(path).metadata[b"qingxi.run_id"] == b'"r1"'
+
+
+def test_statistics_are_written_for_every_column_but_the_page_texts(tmp_path):
+    schema = pa.schema([field.with_nullable(True) for field in DOCUMENT_SCHEMA])
+    rows = [{name: None for name in schema.names}]
+    rows[0].update(text="正文", removed=[{"kind": "nav", "line": 1, "text": "首页"}])
+    rows[0].update(flags=["truncated"])
+    table = table_from_rows(rows, schema)
+    written = pq.ParquetFile(write_parquet_atomically(table, tmp_path / "t.parquet"))
+    group = written.metadata.row_group(0)
+    paths = {group.column(i).path_in_schema: group.column(i) for i in range(group.num_columns)}
+    assert set(statistics_columns(schema)) == set(paths) - {"text", "text_original"}
+    assert not paths["text"].is_stats_set
+    assert paths["flags.list.element"].statistics.max == "truncated"
+    assert paths["removed.list.element.kind"].is_stats_set
 
 
 def test_a_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):

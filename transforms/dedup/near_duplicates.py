@@ -51,7 +51,10 @@ from transforms.dedup.signature_store import (
 
 TextSource = Callable[[list[str]], Mapping[str, str]] | Mapping[str, str]
 
-VERIFY_BATCH_PAIRS = 2048  # bounds the shingle sets held at once while verifying
+VERIFY_BATCH_PAIRS = 2048  # bounds the texts fetched and held at once while verifying
+# ...and the shingle sets are hashed for this many pairs at a time: for 2048 pairs (up to
+# 4096 bodies) the sets and their hashing's temporaries held ~200 MiB at 200 MB of pages.
+SHINGLE_BATCH_PAIRS = 256
 SEEN_CHUNK = 100_000  # earlier documents banded at once in an incremental run
 
 
@@ -67,12 +70,17 @@ def verified_pairs(pairs: pd.DataFrame, texts: TextSource, config: DedupConfig) 
         fetched = fetch(doc_ids)
         if missing := [doc_id for doc_id in doc_ids if doc_id not in fetched]:
             raise KeyError(f"no text for {len(missing)} candidate(s), e.g. {missing[0]}")
-        normalized = [normalize_for_dedup(fetched[doc_id]) for doc_id in doc_ids]
-        sets = dict(zip(doc_ids, shingle_sets(normalized, config.ngram), strict=True))
-        for left, right in zip(*batch, strict=True):
-            similarity, containment = overlap(sets[left], sets[right])
-            if config.is_duplicate(similarity, containment):
-                kept.append((left, right, similarity))
+        normalized = {doc_id: normalize_for_dedup(fetched[doc_id]) for doc_id in doc_ids}
+        del fetched
+        for first in range(0, len(batch[0]), SHINGLE_BATCH_PAIRS):
+            group = batch[0][first:][:SHINGLE_BATCH_PAIRS], batch[1][first:][:SHINGLE_BATCH_PAIRS]
+            members = sorted(set(group[0]) | set(group[1]))
+            hashed = shingle_sets([normalized[doc_id] for doc_id in members], config.ngram)
+            sets = dict(zip(members, hashed, strict=True))
+            for left, right in zip(*group, strict=True):
+                similarity, containment = overlap(sets[left], sets[right])
+                if config.is_duplicate(similarity, containment):
+                    kept.append((left, right, similarity))
     return pd.DataFrame(kept, columns=["left", "right", "jaccard"])
 
 

@@ -55,7 +55,22 @@ def _alphanumeric() -> np.ndarray:
     return table
 
 
+# Characters filtered at a time: the filter holds ~13 bytes per character of its input (code
+# points, mask, kept code points and their bytes), ~260 MiB at once for a 20-million-character
+# page; by pieces it holds a piece's worth on top of the kept text. Per character, so exact.
+LETTERS_CHUNK_CHARS = 1 << 20
+
+
 def _letters_and_digits(text: str) -> str:
+    if len(text) <= LETTERS_CHUNK_CHARS:
+        return _letters_and_digits_of_piece(text)
+    return "".join(
+        _letters_and_digits_of_piece(text[start : start + LETTERS_CHUNK_CHARS])
+        for start in range(0, len(text), LETTERS_CHUNK_CHARS)
+    )
+
+
+def _letters_and_digits_of_piece(text: str) -> str:
     code_points = _code_points(text)
     return code_points[_alphanumeric()[code_points]].tobytes().decode("utf-32-le")
 

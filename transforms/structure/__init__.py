@@ -2,6 +2,7 @@
 
     extract_structure(text, StructureConfig, recurring=...) -> StructuredDocument
     document_line_keys(text) -> set[str]     # cross-document evidence, counted before classifying
+    recurring_hashes(hashes, documents, k)   # the hashed keys of at least k documents
     line_key(line) -> str                    # cc_net's normalized line key
 
 Modules: lines (line shapes and the pattern rules of data/lines.toml), page, captions, headings
@@ -11,7 +12,7 @@ dates (data/metadata.toml, data/job_titles.tsv), boilerplate (cross-document rec
 extract (the stage's order of steps).
 """
 
-from transforms.structure.boilerplate import document_line_keys, line_key
+from transforms.structure.boilerplate import document_line_keys, line_key, recurring_hashes
 from transforms.structure.extract import StructureConfig, StructuredDocument, extract_structure
 from transforms.structure.metadata import CHINA_TIME, Metadata
 
@@ -23,4 +24,5 @@ __all__ = [
     "document_line_keys",
     "extract_structure",
     "line_key",
+    "recurring_hashes",
 ]

@@ -42,7 +42,6 @@ def forum_tables() -> ForumTables:
     )
 
 
-@lru_cache(maxsize=1 << 14)  # a site's post headers recur across its pages
 def is_post_header(content: str) -> bool:
     """Whether a line opens a post of a thread.
 
@@ -51,12 +50,14 @@ def is_post_header(content: str) -> bool:
     >>> is_post_header('某某 发表于 2011-12-15 10:22'), is_post_header('他说，这是第一次。')
     (True, False)
     """
+    # the length first: a long line (page prose) is never remembered, nor kept alive
+    return len(content) <= forum_tables().header_max_chars and _is_short_post_header(content)
+
+
+@lru_cache(maxsize=1 << 14)  # a site's post headers recur across its pages
+def _is_short_post_header(content: str) -> bool:
     tables = forum_tables()
-    return (
-        len(content) <= tables.header_max_chars
-        and _SENTENCE_END.isdisjoint(content)
-        and bool(tables.post_headers.search(content))
-    )
+    return _SENTENCE_END.isdisjoint(content) and bool(tables.post_headers.search(content))
 
 
 def mark_forum_posts(lines: Sequence[Line], kinds: list[str]) -> bool:

@@ -24,6 +24,9 @@ PROSE_RULE_MIN_CHARS = 40  # a finished sentence this long is tested by prose_ok
 # Shapes of distinct line texts remembered per process: chrome recurs across a site's pages, so
 # most of its lines are described once; the bound keeps memory flat on any corpus size.
 SHAPE_MEMO_LINES = 1 << 16
+# Per-process memos of a line's text skip longer lines: text that long is page prose, which
+# does not recur, and an entry would keep it alive (a one-line 60 MB page: ~100 MiB per memo).
+MEMO_MAX_CHARS = 4096
 
 
 @dataclass(frozen=True)
@@ -337,14 +340,23 @@ def describe(
 ) -> Shape:
     """The line's own evidence: the table rule it matches and its shape (blank lines have
     no kind and no shape)."""
-    return _describe_content(line.content, prose_min_chars, title_max_chars, nav_item_max_chars)
+    describe_content = (
+        _remembered_shape if len(line.content) <= MEMO_MAX_CHARS else _describe_content
+    )
+    return describe_content(line.content, prose_min_chars, title_max_chars, nav_item_max_chars)
 
 
 @lru_cache(maxsize=SHAPE_MEMO_LINES)
-def _describe_content(
+def _remembered_shape(
     content: str, prose_min_chars: int, title_max_chars: int, nav_item_max_chars: int
 ) -> Shape:
     """A shape depends on the line's text alone (Shape is frozen): remembered by text."""
+    return _describe_content(content, prose_min_chars, title_max_chars, nav_item_max_chars)
+
+
+def _describe_content(
+    content: str, prose_min_chars: int, title_max_chars: int, nav_item_max_chars: int
+) -> Shape:
     size, shapes = len("".join(content.split())), tables().shapes
     bullet = bool(shapes["bullet"].match(content))
     statistic = bool(shapes["statistic"].match(content))
