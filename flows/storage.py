@@ -23,6 +23,7 @@ import posixpath
 import shutil
 import uuid
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -271,10 +272,22 @@ def statistics_columns(schema: pa.Schema) -> list[str]:
     ]
 
 
+# Row groups of about this many bytes (in memory): a reader decodes a whole row group at
+# once, so a staged batch of a thousand pages written as one held ~100 MiB of the process
+# that read it back (publish, in the flow process).
+ROW_GROUP_BYTES = 2 * 1024 * 1024
+
+
+def row_group_rows(table: pa.Table) -> int:
+    """Rows per row group for about ROW_GROUP_BYTES each (at least one row)."""
+    return max(1, table.num_rows * ROW_GROUP_BYTES // max(table.nbytes, 1))
+
+
 def _write_parquet(table: pa.Table, where: Any) -> None:
     pq.write_table(
         table,
         where,
+        row_group_size=row_group_rows(table),
         compression=PARQUET_COMPRESSION,
         write_statistics=statistics_columns(table.schema),
     )
@@ -302,6 +315,31 @@ def write_parquet_atomically(
     finally:
         temporary.unlink(missing_ok=True)
     return path
+
+
+@contextmanager
+def parquet_writer_atomically(
+    path: Where, schema: pa.Schema, metadata: Mapping[str, Any] | None = None
+) -> Iterator[pq.ParquetWriter]:
+    """A Parquet writer whose tables become the file's row groups one by one (nothing is
+    gathered first), the file appearing at `path` only when the block ends without error
+    (as `write_parquet_atomically`: a temporary file and a rename; one PUT on an object
+    store)."""
+    if metadata:
+        schema = schema.with_metadata({**(schema.metadata or {}), **file_metadata(metadata)})
+    options = {"compression": PARQUET_COMPRESSION, "write_statistics": statistics_columns(schema)}
+    if isinstance(path, Location):
+        with path.open("wb") as handle, pq.ParquetWriter(handle, schema, **options) as writer:
+            yield writer
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with pq.ParquetWriter(temporary, schema, **options) as writer:
+            yield writer
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def write_json_atomically(value: Any, path: Where) -> Where:
@@ -337,6 +375,19 @@ def read_table(file: Where, **options: Any) -> pa.Table:
         with file.open("rb") as handle:
             return pq.read_table(handle, **options)
     return pq.read_table(file, **options)
+
+
+def iter_row_groups(file: Where) -> Iterator[pa.Table]:
+    """A Parquet file's row groups one at a time (written at about ROW_GROUP_BYTES each)."""
+    if isinstance(file, Location):
+        with file.open("rb") as handle:
+            parquet = pq.ParquetFile(handle)
+            for index in range(parquet.num_row_groups):
+                yield parquet.read_row_group(index)
+        return
+    parquet = pq.ParquetFile(file)
+    for index in range(parquet.num_row_groups):
+        yield parquet.read_row_group(index)
 
 
 def read_parquet_folder(

@@ -6,6 +6,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import xxhash
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -24,10 +26,13 @@ from flows.limits import DEFAULT_MAX_FILE_BYTES
 from flows.memory import release_freed_memory
 from flows.staging import RunLayout
 from flows.storage import (
+    ROW_GROUP_BYTES,
     FileTooLargeError,
     InputFile,
     Where,
+    iter_row_groups,
     parquet_files,
+    parquet_writer_atomically,
     read_input_bytes,
     read_parquet_folder,
     read_table,
@@ -138,44 +143,81 @@ def prepare_batch(
     config: PipelineConfig,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> dict[str, Any]:
-    """Read, decode, clean and convert a batch; stage the texts and their line keys."""
+    """Read, decode, clean and convert a batch; stage the texts and their line keys, about
+    ROW_GROUP_BYTES of pages at a time (a batch is large for Prefect's sake, not memory's)."""
     started = time.perf_counter()
-    prepared, quarantined = [], []
-    for file in files:
-        result = prepare_one(file, config, max_file_bytes)
-        (quarantined if isinstance(result, QuarantinedDocument) else prepared).append(result)
-    prepared_rows = [asdict(document) for document in prepared]
-    key_rows = [
-        {"doc_id": doc.doc_id, "source_path": doc.source_path, "key_hash": line_key_hash(key)}
-        for doc in prepared
-        for key in sorted(doc.line_keys())
-    ]
-    write_parquet_atomically(
-        table_from_rows(prepared_rows, staging.PREPARED_SCHEMA),
-        layout.batch_file("prepared", batch_index),
-    )
-    write_parquet_atomically(
-        table_from_rows(key_rows, staging.LINE_KEY_SCHEMA),
-        layout.batch_file(staging.LINE_KEYS, batch_index),
-    )
+    quarantined: list[QuarantinedDocument] = []
+    encodings: Counter[str] = Counter()
+    scripts: Counter[str] = Counter()
+    documents = converted = 0
+    staged = (("prepared", staging.PREPARED_SCHEMA), (staging.LINE_KEYS, staging.LINE_KEY_SCHEMA))
+    with ExitStack() as outputs:
+        writers = [
+            outputs.enter_context(
+                parquet_writer_atomically(layout.batch_file(kind, batch_index), schema)
+            )
+            for kind, schema in staged
+        ]
+        for chunk in chunks_of_bytes(files, ROW_GROUP_BYTES):
+            prepared = []
+            for result in (prepare_one(file, config, max_file_bytes) for file in chunk):
+                (quarantined if isinstance(result, QuarantinedDocument) else prepared).append(
+                    result
+                )
+            documents += len(prepared)
+            encodings.update(doc.encoding for doc in prepared)
+            scripts.update(doc.script for doc in prepared)
+            converted += sum(1 for doc in prepared if doc.converted_chars)
+            tables = staged_tables(prepared)
+            del prepared
+            for writer, table in zip(writers, tables, strict=True):
+                if table.num_rows:
+                    writer.write_table(table)
+            del tables
     write_parquet_atomically(
         table_from_rows(
             [quarantine_row(record, layout.run_id) for record in quarantined], QUARANTINE_SCHEMA
         ),
         layout.batch_file(staging.QUARANTINE, batch_index),
     )
-    summary = {
+    release_freed_memory()
+    return {
         "batch": batch_index,
-        "documents": len(prepared),
+        "documents": documents,
         "quarantined": len(quarantined),
         "bytes": sum(file.size for file in files),
-        "encodings": dict(Counter(doc.encoding for doc in prepared)),
-        "scripts": dict(Counter(doc.script for doc in prepared)),
-        "converted": sum(1 for doc in prepared if doc.converted_chars),
+        "encodings": dict(encodings),
+        "scripts": dict(scripts),
+        "converted": converted,
+        "seconds": time.perf_counter() - started,
     }
-    del prepared, prepared_rows, key_rows
-    release_freed_memory()
-    return {**summary, "seconds": time.perf_counter() - started}
+
+
+def staged_tables(prepared: list[PreparedDocument]) -> tuple[pa.Table, pa.Table]:
+    """The prepared documents and their line keys (each distinct key once a document)."""
+    key_rows = [
+        {"doc_id": doc.doc_id, "source_path": doc.source_path, "key_hash": line_key_hash(key)}
+        for doc in prepared
+        for key in sorted(doc.line_keys())
+    ]
+    return (
+        table_from_rows([asdict(document) for document in prepared], staging.PREPARED_SCHEMA),
+        table_from_rows(key_rows, staging.LINE_KEY_SCHEMA),
+    )
+
+
+def chunks_of_bytes(files: list[InputFile], max_bytes: int) -> Iterator[list[InputFile]]:
+    """Consecutive runs of files of at most `max_bytes` together (a larger file alone)."""
+    chunk: list[InputFile] = []
+    size = 0
+    for file in files:
+        if chunk and size + file.size > max_bytes:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(file)
+        size += file.size
+    if chunk:
+        yield chunk
 
 
 @batch_task(name="count-recurring-lines")
@@ -255,50 +297,74 @@ def document_rows(
 
 @batch_task(name="finish-batch")
 def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) -> dict[str, Any]:
-    """Structure each prepared page and stage its output row and dedup signature."""
+    """Structure each prepared page and stage its output row and dedup signature.
+
+    A row group of the staged pages (~2 MiB) at a time, each written out before the next is
+    read: a batch is large so that Prefect's cost per task stays small, and its rows (a
+    page's removed lines as dicts, its texts as str and again as Arrow) held all at once
+    cost a worker ~35 MiB per MiB of pages."""
     started = time.perf_counter()
-    prepared = read_prepared(layout.batch_file("prepared", batch_index))
-    rows = document_rows(prepared, config, load_recurring_hashes(layout))
-    # Each stage's copies of the texts are dropped as soon as the next one holds them: for a
-    # 60 MB page every copy is 40-120 MB (and pyarrow adds a UTF-8 copy to each str it reads).
-    del prepared
-    summary = {
-        "batch": batch_index,
-        "documents": len(rows),
-        "removed_by_kind": dict(Counter(s["kind"] for row in rows for s in row["removed"])),
-        "flags": dict(Counter(flag for row in rows for flag in row["flags"])),
-    }
+    recurring = load_recurring_hashes(layout)
+    structured_file = layout.batch_file("structured", batch_index)
+    signatures_file = layout.batch_file(staging.SIGNATURES, batch_index)
+    removed_by_kind: Counter[str] = Counter()
+    flags: Counter[str] = Counter()
+    documents = 0
     processed_at = now_utc()
-    for row in rows:
-        row.update(
-            is_duplicate=False,
-            duplicate_of=None,
-            dup_cluster=None,
-            run_id=layout.run_id,
-            processed_at=processed_at,
-        )
-    documents = table_from_rows(rows, DOCUMENT_SCHEMA)
-    del rows
-    write_parquet_atomically(documents, layout.batch_file("structured", batch_index))
-    write_parquet_atomically(
-        signatures_for(documents, config), layout.batch_file(staging.SIGNATURES, batch_index)
-    )
-    del documents
+    with ExitStack() as outputs:
+        writers: list[pq.ParquetWriter] = []
+        for prepared in read_prepared(layout.batch_file("prepared", batch_index)):
+            rows = document_rows(prepared, config, recurring)
+            del prepared  # for a 60 MB page every copy of its text is 40-120 MB
+            documents += len(rows)
+            removed_by_kind.update(segment["kind"] for row in rows for segment in row["removed"])
+            flags.update(flag for row in rows for flag in row["flags"])
+            for row in rows:
+                row.update(
+                    is_duplicate=False,
+                    duplicate_of=None,
+                    dup_cluster=None,
+                    run_id=layout.run_id,
+                    processed_at=processed_at,
+                )
+            table = table_from_rows(rows, DOCUMENT_SCHEMA)
+            del rows
+            tables = [table, signatures_for(table, config)]
+            if not writers:
+                writers = [
+                    outputs.enter_context(parquet_writer_atomically(file, part.schema))
+                    for file, part in zip((structured_file, signatures_file), tables, strict=True)
+                ]
+            for writer, part in zip(writers, tables, strict=True):
+                writer.write_table(part)
+            del table, tables
+    if not writers:  # every file of the batch was quarantined: empty staged files
+        empty = table_from_rows([], DOCUMENT_SCHEMA)
+        write_parquet_atomically(empty, structured_file)
+        write_parquet_atomically(signatures_for(empty, config), signatures_file)
     release_freed_memory()
-    return {**summary, "seconds": time.perf_counter() - started}
+    return {
+        "batch": batch_index,
+        "documents": documents,
+        "removed_by_kind": dict(removed_by_kind),
+        "flags": dict(flags),
+        "seconds": time.perf_counter() - started,
+    }
 
 
-def read_prepared(file: Where) -> list[PreparedDocument]:
-    """A staged batch of prepared documents; the Arrow table is gone before they are used."""
-    table = read_table(file)
-    columns = {name: table[name].to_pylist() for name in table.column_names}
-    del table
-    columns["flags"] = [tuple(flags) for flags in columns["flags"]]
-    names = list(columns)
-    return [
-        PreparedDocument(**dict(zip(names, values, strict=True)))
-        for values in zip(*columns.values(), strict=True)
-    ]
+def read_prepared(file: Where) -> Iterator[list[PreparedDocument]]:
+    """A staged batch of prepared documents, a row group at a time; each Arrow table is gone
+    before its documents are used."""
+    for table in iter_row_groups(file):
+        columns = {name: table[name].to_pylist() for name in table.column_names}
+        del table
+        columns["flags"] = [tuple(flags) for flags in columns["flags"]]
+        names = list(columns)
+        yield [
+            PreparedDocument(**dict(zip(names, values, strict=True)))
+            for values in zip(*columns.values(), strict=True)
+        ]
+        del columns
 
 
 def read_columns(folders: list[Where], columns: list[str], paths: list[str] | None = None):

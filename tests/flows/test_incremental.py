@@ -107,16 +107,16 @@ def test_a_failed_batch_is_reported_and_the_other_batches_are_published(
 
 
 def test_a_transient_io_error_is_retried(raw, tmp_path, prefect_harness, monkeypatch):
-    real_write = flows.tasks.write_parquet_atomically
+    real_writer = flows.tasks.parquet_writer_atomically
     failures = []
 
-    def flaky_write(table, path, metadata=None):
+    def flaky_writer(path, schema, metadata=None):
         if "prepared" in str(path) and not failures:
             failures.append(path)
             raise TimeoutError("network storage did not answer")
-        return real_write(table, path, metadata)
+        return real_writer(path, schema, metadata)
 
-    monkeypatch.setattr(flows.tasks, "write_parquet_atomically", flaky_write)
+    monkeypatch.setattr(flows.tasks, "parquet_writer_atomically", flaky_writer)
     summary = run(raw, tmp_path / "clean")
     assert failures and not summary["failed_batches"]
     assert table(tmp_path / "clean").num_rows == 5

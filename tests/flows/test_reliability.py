@@ -80,14 +80,14 @@ def test_a_run_whose_every_batch_fails_keeps_the_previous_rows(
     before = pq.read_table(output / "documents").sort_by("source_path")
     for path in raw.iterdir():  # every file changed: all of them are processed again
         path.write_bytes(path.read_bytes() + "\n补记。\n".encode())
-    write = flows.tasks.write_parquet_atomically
+    writer = flows.tasks.parquet_writer_atomically
 
-    def disk_full_for_batches(table, path, metadata=None):
+    def disk_full_for_batches(path, schema, metadata=None):
         if path.parent.name == "prepared":
             raise OSError(errno.ENOSPC, "No space left on device")
-        return write(table, path, metadata)
+        return writer(path, schema, metadata)
 
-    monkeypatch.setattr(flows.tasks, "write_parquet_atomically", disk_full_for_batches)
+    monkeypatch.setattr(flows.tasks, "parquet_writer_atomically", disk_full_for_batches)
     summary = normalize(input_path=str(raw), output_path=str(output), workers=1, batch_size=2)
     after = pq.read_table(output / "documents").sort_by("source_path")
     assert len(summary["failed_batches"]) == 3
