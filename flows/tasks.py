@@ -238,29 +238,36 @@ def count_recurring_lines(
         table = pa.table({"key_hash": pa.array(hashes.to_numpy(), pa.uint64())})
         write_parquet_atomically(table, layout.recurring_keys_file)
         return table.num_rows
-    # Read a part file at a time, its documents numbered as they come (a copied file shares
-    # its doc_id, so it counts once): only two numpy arrays grow with the corpus, never its
-    # 64-character ids (a 200 MB corpus has ~1.5 million key rows).
-    numbers: dict[str, int] = {}
-    hashes, documents = [np.empty(0, np.uint64)], [np.empty(0, np.int64)]
+    # Read a part file at a time; a document's keys are counted once, under the first file
+    # name met with its doc_id (a copied file has the same bytes, so the same keys): only
+    # one numpy array of hashes grows with the corpus (~1.2 million rows at 200 MB).
+    first_path: dict[str, str] = {}
+    hashes = [np.empty(0, np.uint64)]
     for keys in line_key_tables(layout, retained_paths):
         ids = pc.dictionary_encode(keys["doc_id"].combine_chunks())
-        known = [numbers.setdefault(doc_id, len(numbers)) for doc_id in ids.dictionary.to_pylist()]
-        hashes.append(keys["key_hash"].to_numpy().astype(np.uint64, copy=False))
-        documents.append(np.array(known, np.int64)[ids.indices.to_numpy()])
-    recurring = recurring_hashes(np.concatenate(hashes), np.concatenate(documents), min_documents)
+        paths = keys["source_path"].combine_chunks()
+        indices = ids.indices.to_numpy()
+        _, first_rows = np.unique(indices, return_index=True)
+        first_paths = paths.take(pa.array(first_rows)).to_pylist()
+        chosen = [
+            first_path.setdefault(doc_id, path)
+            for doc_id, path in zip(ids.dictionary.to_pylist(), first_paths, strict=True)
+        ]
+        counted = pc.equal(paths, pa.array(chosen, pa.string()).take(ids.indices))
+        hashes.append(keys["key_hash"].filter(counted).to_numpy().astype(np.uint64, copy=False))
+    recurring = recurring_hashes(np.concatenate(hashes), min_documents)
     write_parquet_atomically(
         pa.table({"key_hash": pa.array(recurring, pa.uint64())}), layout.recurring_keys_file
     )
-    del hashes, documents
+    del hashes
     release_freed_memory()
     return int(recurring.size)
 
 
 def line_key_tables(layout: RunLayout, retained_paths: list[str]) -> Iterator[pa.Table]:
-    """(key_hash, doc_id) of this run's staged line keys and of the kept published ones, one
-    part file at a time."""
-    columns, schema = ["key_hash", "doc_id"], staging.LINE_KEY_SCHEMA
+    """(key_hash, doc_id, source_path) of this run's staged line keys and of the kept
+    published ones, one part file at a time."""
+    columns, schema = ["key_hash", "doc_id", "source_path"], staging.LINE_KEY_SCHEMA
     for file in parquet_files(layout.staged(staging.LINE_KEYS)):
         yield read_table(file, schema=schema, columns=columns)
     kept = pa.array(retained_paths, pa.string())

@@ -2,7 +2,7 @@
 
     extract_structure(text, StructureConfig, recurring=...) -> StructuredDocument
     document_line_keys(text) -> set[str]     # cross-document evidence, counted before classifying
-    recurring_hashes(hashes, documents, k)   # the hashed keys of at least k documents
+    recurring_hashes(hashes, k)              # the hashed keys of at least k documents
     line_key(line) -> str                    # cc_net's normalized line key
 
 Modules: lines (line shapes and the pattern rules of data/lines.toml), page, captions, headings
