@@ -133,6 +133,25 @@ class InputFile:
     mtime_ns: int
 
 
+def chunks(files: list[InputFile], max_files: int, max_bytes: int) -> list[list[InputFile]]:
+    """Consecutive batches of at most `max_files` files and `max_bytes` bytes (a file larger
+    than that is a batch of its own).
+
+    >>> def file(size): return InputFile(f"{size}.txt", f"{size}.txt", size, 0)
+    >>> [[f.size for f in batch] for batch in chunks([file(n) for n in (3, 4, 5, 9, 1)], 2, 8)]
+    [[3, 4], [5], [9], [1]]
+    """
+    batches: list[list[InputFile]] = []
+    size = 0
+    for file in files:
+        if not batches or len(batches[-1]) >= max_files or size + file.size > max_bytes:
+            batches.append([])
+            size = 0
+        batches[-1].append(file)
+        size += file.size
+    return batches
+
+
 def discover_files(input_path: str, pattern: str = "**/*") -> list[InputFile]:
     """Every file under `input_path` matching the glob `pattern`, in path order.
 

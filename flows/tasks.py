@@ -30,6 +30,7 @@ from flows.storage import (
     FileTooLargeError,
     InputFile,
     Where,
+    chunks,
     iter_row_groups,
     parquet_files,
     parquet_writer_atomically,
@@ -158,7 +159,7 @@ def prepare_batch(
             )
             for kind, schema in staged
         ]
-        for chunk in chunks_of_bytes(files, ROW_GROUP_BYTES):
+        for chunk in chunks(files, len(files), ROW_GROUP_BYTES):
             prepared = []
             for result in (prepare_one(file, config, max_file_bytes) for file in chunk):
                 (quarantined if isinstance(result, QuarantinedDocument) else prepared).append(
@@ -204,20 +205,6 @@ def staged_tables(prepared: list[PreparedDocument]) -> tuple[pa.Table, pa.Table]
         table_from_rows([asdict(document) for document in prepared], staging.PREPARED_SCHEMA),
         table_from_rows(key_rows, staging.LINE_KEY_SCHEMA),
     )
-
-
-def chunks_of_bytes(files: list[InputFile], max_bytes: int) -> Iterator[list[InputFile]]:
-    """Consecutive runs of files of at most `max_bytes` together (a larger file alone)."""
-    chunk: list[InputFile] = []
-    size = 0
-    for file in files:
-        if chunk and size + file.size > max_bytes:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(file)
-        size += file.size
-    if chunk:
-        yield chunk
 
 
 @batch_task(name="count-recurring-lines")

@@ -17,6 +17,7 @@ MODULES = [
     ),
     "flows.limits",
     "flows.normalize.flow",
+    "flows.storage",
     "flows.run_figures",
 ]
 
