@@ -1,11 +1,13 @@
 """One run at a time per output folder: a lock file naming its owner.
 
-`<output>/.lock` holds the owner's run id, pid, host and start time. It is created with
-O_EXCL, so of two runs starting together exactly one gets it; the other is refused with a
-message naming the owner. A lock whose pid is dead on this host is stale (the run was
-killed): it is taken over. Only the run that holds the lock may enter it again (same run
-id, same process): a second run in the same process (two threads calling the flow) is
-refused like any other.
+`<output>/.lock` holds the owner's run id, pid, host and start time. Runs read and take it
+while holding an flock on the output folder itself, so of two runs starting together
+exactly one gets it; the other is refused with a message naming the owner. (Without that
+guard a lock read half-written, or two runs taking over the same stale lock, let both in.)
+The lock is written whole (a temporary file renamed over it). A lock whose pid is dead on
+this host is stale (the run was killed): it is taken over. Only the run that holds the
+lock may enter it again (same run id, same process): a second run in the same process
+(two threads calling the flow) is refused like any other.
 
 Every run of the `normalize` flow takes it, whoever starts the run: the CLI, a deployment
 (scheduled or triggered), a test or a notebook. A refused flow run fails with
@@ -14,6 +16,7 @@ Prefect starts, so that a refusal costs a line, not a server start-up.
 Object stores (fsspec URLs) have no exclusive create: there the lock is not taken.
 """
 
+import fcntl
 import json
 import os
 import socket
@@ -52,20 +55,28 @@ def _read_owner(lock: Path) -> dict | None:
         return {}
 
 
-def _create(lock: Path, run_id: str) -> bool:
+@contextmanager
+def _guarded(output: Path) -> Iterator[None]:
+    """Hold an exclusive flock on the folder while the lock is read and written; it is held
+    for microseconds, and the kernel drops it if the process dies."""
+    descriptor = os.open(output, os.O_RDONLY)
     try:
-        descriptor = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
-        return False
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing drops the flock
+
+
+def _write(lock: Path, run_id: str) -> None:
     owner = {
         "run_id": run_id,
         "pid": os.getpid(),
         "host": socket.gethostname(),
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump(owner, handle)
-    return True
+    partial = lock.with_name(f"{lock.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(owner))
+    os.replace(partial, lock)  # readers see the old lock or the whole new one
 
 
 def acquire(output: Where, run_id: str) -> bool:
@@ -76,18 +87,14 @@ def acquire(output: Where, run_id: str) -> bool:
         return False
     output.mkdir(parents=True, exist_ok=True)
     lock = output / LOCK_FILE
-    for _ in range(3):  # a stale lock removed by a racing run: try again
-        if _create(lock, run_id):
-            return True
+    with _guarded(output):
         owner = _read_owner(lock)
-        if owner is None:
-            continue
-        if _is_mine(owner, run_id):
+        if owner and _is_mine(owner, run_id):
             return False
         if owner and _owner_is_alive(owner):
             raise _locked_error(output, lock, owner)
-        lock.unlink(missing_ok=True)  # stale: its run was killed
-    raise OutputLockedError(f"could not take the lock {lock}: other runs keep racing for it")
+        _write(lock, run_id)  # no lock, or a stale one: its run was killed
+        return True
 
 
 def _is_mine(owner: dict, run_id: str) -> bool:
@@ -119,7 +126,8 @@ def check(output: Where) -> None:
 
 def release(output: Where) -> None:
     if isinstance(output, Path):
-        (output / LOCK_FILE).unlink(missing_ok=True)
+        with _guarded(output):
+            (output / LOCK_FILE).unlink(missing_ok=True)
 
 
 @contextmanager

@@ -134,23 +134,34 @@ def test_a_flow_run_is_refused_an_output_another_run_of_its_process_holds(
 
 
 def test_of_two_runs_started_together_exactly_one_takes_the_lock(tmp_path):
+    """Both runs import first and wait for a word on stdin, so that they race for the lock
+    at the same moment; each holds what it got until both have answered."""
     script = (
-        "import sys, time; from pathlib import Path; from flows import output_lock\n"
-        "try:\n    output_lock.acquire(Path(sys.argv[1]), sys.argv[2]); print('took')\n"
-        "except output_lock.OutputLockedError: print('refused')\n"
-        "time.sleep(2)\n"
+        "import sys; from pathlib import Path; from flows import output_lock\n"
+        "sys.stdin.readline()\n"
+        "try:\n    output_lock.acquire(Path(sys.argv[1]), sys.argv[2]); print('took', flush=True)\n"
+        "except output_lock.OutputLockedError: print('refused', flush=True)\n"
+        "sys.stdin.read()\n"
     )
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-c", script, str(tmp_path), f"run-{n}"],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for n in range(2)
-    ]
-    answers = sorted(run.communicate(timeout=60)[0].strip() for run in runs)
-    assert answers == ["refused", "took"]
+    for attempt in range(5):
+        output = tmp_path / f"attempt-{attempt}"
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-c", script, str(output), f"run-{n}"],
+                cwd=REPO,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for n in range(2)
+        ]
+        for run in runs:
+            run.stdin.write("go\n")
+            run.stdin.flush()
+        answers = sorted(run.stdout.readline().strip() for run in runs)
+        for run in runs:
+            run.communicate(timeout=60)
+        assert answers == ["refused", "took"]
 
 
 def test_the_cli_refuses_a_locked_output_in_one_line(tmp_path):
