@@ -18,7 +18,7 @@ import numpy.typing as npt
 import xxhash
 
 from transforms.records import LineKind
-from transforms.structure.compatibility import nfkc
+from transforms.structure.compatibility import nfkc_folder
 from transforms.structure.lines import MEMO_MAX_CHARS
 
 _DROPPED_CATEGORIES = ("P", "S", "Z", "C")  # punctuation, symbols, separators, controls
@@ -32,7 +32,7 @@ def normalize_line(line: str) -> str:
     >>> normalize_line('Copyright © 2023') == normalize_line('copyright 2024')
     True
     """
-    return nfkc(line).casefold().translate(_KEY_CHARACTERS)
+    return _normalize_line(line)
 
 
 class _KeyCharacters(dict[int, str | None]):
@@ -53,6 +53,8 @@ class _KeyCharacters(dict[int, str | None]):
 
 
 _KEY_CHARACTERS = _KeyCharacters()
+# nfkc, casefold and the key's characters in one translate pass
+_normalize_line = nfkc_folder(lambda text: text.casefold().translate(_KEY_CHARACTERS))
 
 
 # Keys of distinct line texts remembered per process: a page's lines are keyed when the run
