@@ -75,8 +75,11 @@ def _write(lock: Path, run_id: str) -> None:
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     partial = lock.with_name(f"{lock.name}.{os.getpid()}.partial")
-    partial.write_text(json.dumps(owner))
-    os.replace(partial, lock)  # readers see the old lock or the whole new one
+    try:
+        partial.write_text(json.dumps(owner))
+        os.replace(partial, lock)  # readers see the old lock or the whole new one
+    finally:
+        partial.unlink(missing_ok=True)  # a full disk must not leave it behind
 
 
 def acquire(output: Where, run_id: str) -> bool:
@@ -125,7 +128,7 @@ def check(output: Where) -> None:
 
 
 def release(output: Where) -> None:
-    if isinstance(output, Path):
+    if isinstance(output, Path) and output.is_dir():  # a removed folder holds no lock
         with _guarded(output):
             (output / LOCK_FILE).unlink(missing_ok=True)
 
