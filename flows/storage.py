@@ -302,37 +302,14 @@ def row_group_rows(table: pa.Table) -> int:
     return max(1, table.num_rows * ROW_GROUP_BYTES // max(table.nbytes, 1))
 
 
-def _write_parquet(table: pa.Table, where: Any) -> None:
-    pq.write_table(
-        table,
-        where,
-        row_group_size=row_group_rows(table),
-        compression=PARQUET_COMPRESSION,
-        write_statistics=statistics_columns(table.schema),
-    )
-
-
 def write_parquet_atomically(
     table: pa.Table, path: Where, metadata: Mapping[str, Any] | None = None
 ) -> Where:
     """Write `table` to `path` through a temporary file in the same folder and a rename, so a
     reader never sees half a file and a crash leaves the previous file in place. On an
     object store the single PUT at close is the atomic step."""
-    if metadata:
-        table = table.replace_schema_metadata(
-            {**(table.schema.metadata or {}), **file_metadata(metadata)}
-        )
-    if isinstance(path, Location):
-        with path.open("wb") as handle:
-            _write_parquet(table, handle)
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        _write_parquet(table, temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with parquet_writer_atomically(path, table.schema, metadata) as writer:
+        writer.write_table(table, row_group_size=row_group_rows(table))
     return path
 
 
@@ -396,17 +373,20 @@ def read_table(file: Where, **options: Any) -> pa.Table:
     return pq.read_table(file, **options)
 
 
-def iter_row_groups(file: Where) -> Iterator[pa.Table]:
-    """A Parquet file's row groups one at a time (written at about ROW_GROUP_BYTES each)."""
+@contextmanager
+def _parquet_file(file: Where) -> Iterator[pq.ParquetFile]:
     if isinstance(file, Location):
         with file.open("rb") as handle:
-            parquet = pq.ParquetFile(handle)
-            for index in range(parquet.num_row_groups):
-                yield parquet.read_row_group(index)
-        return
-    parquet = pq.ParquetFile(file)
-    for index in range(parquet.num_row_groups):
-        yield parquet.read_row_group(index)
+            yield pq.ParquetFile(handle)
+    else:
+        yield pq.ParquetFile(file)
+
+
+def iter_row_groups(file: Where) -> Iterator[pa.Table]:
+    """A Parquet file's row groups one at a time (written at about ROW_GROUP_BYTES each)."""
+    with _parquet_file(file) as parquet:
+        for index in range(parquet.num_row_groups):
+            yield parquet.read_row_group(index)
 
 
 def read_parquet_folder(
@@ -426,19 +406,11 @@ def iter_parquet_batches(
     """The folder's rows `rows` at a time (only `columns`, when given: unread columns cost
     no memory, and the texts are most of a part)."""
     for file in parquet_files(folder):
-        if isinstance(file, Location):
-            with file.open("rb") as handle:
-                yield from _batches(pq.ParquetFile(handle), rows, columns)
-        else:
-            yield from _batches(pq.ParquetFile(file), rows, columns)
-
-
-def _batches(
-    file: pq.ParquetFile, rows: int, columns: list[str] | None
-) -> Iterator[pa.RecordBatch]:
-    if columns is not None:  # a part written before a column existed has the others
-        columns = [name for name in columns if name in file.schema_arrow.names]
-    return file.iter_batches(batch_size=rows, columns=columns)
+        with _parquet_file(file) as parquet:
+            present = columns
+            if columns is not None:  # a part written before a column existed has the others
+                present = [name for name in columns if name in parquet.schema_arrow.names]
+            yield from parquet.iter_batches(batch_size=rows, columns=present)
 
 
 def remove_tree(folder: Where) -> None:

@@ -57,7 +57,7 @@ def test_a_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pq, "write_table", explode)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", explode)
     with pytest.raises(OSError):
         write_parquet_atomically(pa.table({"a": [2]}), path)
     assert pq.read_table(path)["a"].to_pylist() == [1]
