@@ -11,7 +11,6 @@ before any document is classified makes the result independent of batch order.
 import unicodedata
 from collections import Counter
 from collections.abc import Container, Iterable, Sequence
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +18,7 @@ import xxhash
 
 from transforms.records import LineKind
 from transforms.structure.compatibility import nfkc_folder
-from transforms.structure.lines import MEMO_MAX_CHARS
+from transforms.structure.lines import remembered_by_text
 
 _DROPPED_CATEGORIES = ("P", "S", "Z", "C")  # punctuation, symbols, separators, controls
 
@@ -62,6 +61,7 @@ _normalize_line = nfkc_folder(lambda text: text.casefold().translate(_KEY_CHARAC
 LINE_KEY_MEMO_LINES = 1 << 16
 
 
+@remembered_by_text(LINE_KEY_MEMO_LINES)
 def line_key(line: str) -> str:
     """A short, stable key for a line ('' for a line with nothing but punctuation).
 
@@ -70,15 +70,6 @@ def line_key(line: str) -> str:
     >>> line_key(' | ')
     ''
     """
-    return _remembered_line_key(line) if len(line) <= MEMO_MAX_CHARS else _line_key(line)
-
-
-@lru_cache(maxsize=LINE_KEY_MEMO_LINES)
-def _remembered_line_key(line: str) -> str:
-    return _line_key(line)
-
-
-def _line_key(line: str) -> str:
     normalized = normalize_line(line)
     return xxhash.xxh3_64_hexdigest(normalized.encode("utf-8")) if normalized else ""
 

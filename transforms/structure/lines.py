@@ -7,14 +7,16 @@ bullet) are the structural signals that transforms.structure.extract weighs with
 transforms.structure.captions settles the short lines left between paragraphs from their neighbours.
 """
 
+import functools
 import re
 import re._constants as _constants
 import re._parser as _parser
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 PATTERNS = Path(__file__).parent / "data"
 SENTENCE_END = "。！？!?；;…：:"
@@ -27,6 +29,32 @@ SHAPE_MEMO_LINES = 1 << 16
 # Per-process memos of a line's text skip longer lines: text that long is page prose, which
 # does not recur, and an entry would keep it alive (a one-line 60 MB page: ~100 MiB per memo).
 MEMO_MAX_CHARS = 4096
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def remembered_by_text(maxsize: int) -> Callable[[_Function], _Function]:
+    """Memoise a function of a line's text (its first argument) for texts of MEMO_MAX_CHARS
+    or fewer, the last `maxsize` of them; longer texts are worked out each time. The result
+    keeps `cache_info` and `cache_clear`.
+
+    >>> @remembered_by_text(8)
+    ... def width(text): return len(text)
+    >>> width('首页'), width('长' * 5000), width.cache_info().currsize
+    (2, 5000, 1)
+    """
+
+    def decorate(function: _Function) -> _Function:
+        remembered = lru_cache(maxsize=maxsize)(function)
+
+        @functools.wraps(function)
+        def call(text: str, *arguments: Any) -> Any:
+            return (remembered if len(text) <= MEMO_MAX_CHARS else function)(text, *arguments)
+
+        call.cache_info, call.cache_clear = remembered.cache_info, remembered.cache_clear  # type: ignore[attr-defined]
+        return call  # type: ignore[return-value]
+
+    return decorate
 
 
 @dataclass(frozen=True)
@@ -340,20 +368,10 @@ def describe(
 ) -> Shape:
     """The line's own evidence: the table rule it matches and its shape (blank lines have
     no kind and no shape)."""
-    describe_content = (
-        _remembered_shape if len(line.content) <= MEMO_MAX_CHARS else _describe_content
-    )
-    return describe_content(line.content, prose_min_chars, title_max_chars, nav_item_max_chars)
+    return _describe_content(line.content, prose_min_chars, title_max_chars, nav_item_max_chars)
 
 
-@lru_cache(maxsize=SHAPE_MEMO_LINES)
-def _remembered_shape(
-    content: str, prose_min_chars: int, title_max_chars: int, nav_item_max_chars: int
-) -> Shape:
-    """A shape depends on the line's text alone (Shape is frozen): remembered by text."""
-    return _describe_content(content, prose_min_chars, title_max_chars, nav_item_max_chars)
-
-
+@remembered_by_text(SHAPE_MEMO_LINES)  # a shape depends on the text alone (Shape is frozen)
 def _describe_content(
     content: str, prose_min_chars: int, title_max_chars: int, nav_item_max_chars: int
 ) -> Shape:

@@ -18,14 +18,14 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
 from transforms.records import LineKind
 from transforms.structure.compatibility import nfkc
-from transforms.structure.lines import CLOSING, MEMO_MAX_CHARS
+from transforms.structure.lines import CLOSING, remembered_by_text
 from transforms.structure.page import HEADER_KINDS, LineTexts, Page
 
 TABLE = Path(__file__).parent / "data" / "titles.toml"
@@ -77,6 +77,7 @@ def title_tables() -> TitleTables:
     )
 
 
+@remembered_by_text(KEY_MEMO_LINES)
 def text_key(text: str) -> str:
     """A line's letters, digits and Han characters, casefolded: what two spellings of one
     headline share (punctuation, spaces and bullets aside). Remembered by text (short lines
@@ -85,18 +86,10 @@ def text_key(text: str) -> str:
     >>> text_key('· 某县：推进“放心水”工程（图）')
     '某县推进放心水工程图'
     """
-    return _remembered_text_key(text) if len(text) <= MEMO_MAX_CHARS else _text_key(text)
-
-
-@lru_cache(maxsize=KEY_MEMO_LINES)
-def _remembered_text_key(text: str) -> str:
-    return _text_key(text)
-
-
-def _text_key(text: str) -> str:
     return _NOT_KEY.sub("", nfkc(text).casefold())
 
 
+@remembered_by_text(KEY_MEMO_LINES)
 def line_marks(content: str) -> frozenset[str]:
     """The names of the table's patterns a line's text matches, remembered by text (short
     lines only).
@@ -104,17 +97,6 @@ def line_marks(content: str) -> frozenset[str]:
     >>> sorted(line_marks('2012-01-17 10:20 来源：www.example.cn'))
     ['contact', 'dated']
     """
-    if len(content) > MEMO_MAX_CHARS:
-        return _line_marks(content)
-    return _remembered_line_marks(content)
-
-
-@lru_cache(maxsize=KEY_MEMO_LINES)
-def _remembered_line_marks(content: str) -> frozenset[str]:
-    return _line_marks(content)
-
-
-def _line_marks(content: str) -> frozenset[str]:
     return frozenset(
         name for name, pattern in title_tables().patterns.items() if pattern.search(content)
     )
