@@ -1,7 +1,9 @@
 """qingxi's Prefect flows: they wire batches of documents through `transforms`, do the I/O
 and report. Importing this package sets quiet console defaults before Prefect is imported
 (Prefect reads its logging settings at import time) and Arrow's allocator before pyarrow is;
-a user's own settings win."""
+a user's own settings win. It also pins the size from which the C allocator maps blocks apart
+(`flows.memory.map_large_blocks_apart`), in the flow process and in every worker that
+imports the flows."""
 
 import os
 
@@ -21,3 +23,7 @@ for _name, _value in {
     "ARROW_DEFAULT_MEMORY_POOL": "system",
 }.items():
     os.environ.setdefault(_name, _value)
+
+from flows.memory import map_large_blocks_apart  # noqa: E402  (after Arrow's allocator is set)
+
+map_large_blocks_apart()

@@ -5,28 +5,49 @@ the C allocator keeps what a thread freed in that thread's arena, and Arrow's po
 own: the next step, on another thread (publish runs on the flow's), could not reuse it. On a
 60 MB one-line page the flow process still held ~250 MiB more than it needed when the
 structure stage began, and ~400 MiB more when publish ended (measured with the arenas left).
+
+glibc also moves the size from which it maps a block on its own (and unmaps it when freed)
+up to the largest block freed so far, up to 32 MiB: after the first large page or Arrow
+buffer, every later one is carved out of the heap, and the heap cannot shrink past a block
+still in use. `map_large_blocks_apart` pins that size at glibc's default of 128 KiB.
 """
 
 import ctypes
 import ctypes.util
 import functools
+import os
 
 import pyarrow as pa
 
+LARGE_BLOCK_BYTES = 128 * 1024  # glibc's own starting value of the size it maps apart
+M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's malloc.h
+
 
 @functools.cache
-def _malloc_trim():
-    """glibc's malloc_trim, or None where the C library has none (macOS, musl)."""
-    name = ctypes.util.find_library("c")
+def _libc_function(name: str):
+    """A function of glibc, or None where the C library has none (macOS, musl)."""
+    library = ctypes.util.find_library("c")
     try:
-        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+        return getattr(ctypes.CDLL(library), name, None) if library else None
     except OSError:
         return None
+
+
+def map_large_blocks_apart() -> bool:
+    """Have glibc map every block of LARGE_BLOCK_BYTES or more on its own, for good: freed,
+    it goes back to the system at once. Measured on a 200 MB corpus's deduplication and
+    publish, in one process: peak 502 -> 350 MiB, 430 -> 309 MiB held after. Returns
+    whether it was set (not where the C library is not glibc, nor when the user chose the
+    size through glibc's MALLOC_MMAP_THRESHOLD_)."""
+    mallopt = _libc_function("mallopt")
+    if mallopt is None or "MALLOC_MMAP_THRESHOLD_" in os.environ:
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK_BYTES))
 
 
 def release_freed_memory() -> None:
     """Return the free pages of every allocator arena and of Arrow's pool to the system."""
     pa.default_memory_pool().release_unused()
-    trim = _malloc_trim()
+    trim = _libc_function("malloc_trim")
     if trim is not None:
         trim(0)

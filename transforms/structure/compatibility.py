@@ -80,7 +80,7 @@ class _FoldedCharacters(dict[int, str]):
 
 
 def nfkc_folder(fold: Callable[[str], str]) -> Callable[[str], str]:
-    """`lambda text: fold(nfkc(text))` in one `str.translate` pass, for a `fold` that works
+    r"""`lambda text: fold(nfkc(text))` in one `str.translate` pass, for a `fold` that works
     character by character (casefold, a filter by character class) and drops NUL.
 
     NFKC is NFC of NFKD: a text's NFKC form is the concatenation of its characters' NFKC

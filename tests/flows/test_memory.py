@@ -1,0 +1,70 @@
+"""flows.memory: freed memory goes back to the system, and large blocks stay mapped apart."""
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from flows import memory
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Where the process's 1 MiB block lands after an 8 MiB one was freed: with glibc's moving
+# threshold it is carved out of the heap (which then cannot shrink past it); mapped apart it
+# is not.
+LANDS_IN_HEAP = textwrap.dedent(
+    """
+    import ctypes
+    import flows
+    big = bytearray(8 << 20)
+    del big
+    block = bytearray(1 << 20)
+    address = ctypes.addressof((ctypes.c_char * 1).from_buffer(block))
+    maps = open("/proc/self/maps").read().splitlines()
+    heap = next(line.split()[0] for line in maps if line.endswith("[heap]"))
+    start, end = (int(edge, 16) for edge in heap.split("-"))
+    print(start <= address < end)
+    """
+)
+
+needs_glibc = pytest.mark.skipif(
+    memory._libc_function("mallopt") is None or not Path("/proc/self/maps").exists(),
+    reason="glibc and /proc only",
+)
+
+
+def lands_in_heap(environment: dict[str, str] | None = None) -> bool:
+    result = subprocess.run(
+        [sys.executable, "-c", LANDS_IN_HEAP],
+        cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), **(environment or {})},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip() == "True"
+
+
+@needs_glibc
+def test_with_the_flows_imported_a_large_block_is_mapped_apart_after_a_larger_one_was_freed():
+    assert not lands_in_heap()
+
+
+@needs_glibc
+def test_a_threshold_the_user_set_is_kept():
+    # glibc's own variable, set to its ceiling: the flows leave it alone, so the block is
+    # carved out of the heap as the user asked
+    assert lands_in_heap({"MALLOC_MMAP_THRESHOLD_": str(32 << 20)})
+
+
+def test_the_threshold_is_not_set_over_the_users(monkeypatch):
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", str(1 << 20))
+    assert memory.map_large_blocks_apart() is False
+
+
+def test_release_freed_memory_runs_where_the_c_library_has_no_malloc_trim(monkeypatch):
+    monkeypatch.setattr(memory, "_libc_function", lambda name: None)
+    memory.release_freed_memory()
+    assert memory.map_large_blocks_apart() is False
