@@ -17,8 +17,6 @@ import ctypes.util
 import functools
 import os
 
-import pyarrow as pa
-
 LARGE_BLOCK_BYTES = 128 * 1024  # glibc's own starting value of the size it maps apart
 M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's malloc.h
 
@@ -47,6 +45,9 @@ def map_large_blocks_apart() -> bool:
 
 def release_freed_memory() -> None:
     """Return the free pages of every allocator arena and of Arrow's pool to the system."""
+    import pyarrow as pa  # here, not at the top: `import flows` runs this module, and the
+    # CLI answers --help and a refused lock before it loads pyarrow or Prefect
+
     pa.default_memory_pool().release_unused()
     trim = _libc_function("malloc_trim")
     if trim is not None:
