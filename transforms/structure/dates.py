@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from transforms.structure.lines import PATTERNS, expand_macros, required_characters
+from transforms.structure.lines import PATTERNS, expand_macros, needle_gate
 
 CHINA_TIME = datetime.timezone(datetime.timedelta(hours=8))
 _HAN_DIGITS = {char: value for value, chars in enumerate(["〇○零", "一", "二", "三", "四", "五",
@@ -20,20 +20,19 @@ _HAN_DIGITS = {char: value for value, chars in enumerate(["〇○零", "一", "�
 class DatePatterns:
     dates: tuple[re.Pattern[str], ...]
     publication_label: re.Pattern[str]
-    # characters every date match holds one of (None: not known), read off the patterns: a
-    # page's lines are asked for dates ~150 times, and most hold no year digit or 年 at all
-    triggers: frozenset[str] | None
+    # finds the strings every date match holds one of (None: not known), read off the
+    # patterns: a page's lines are asked for dates ~150 times, and most hold no date at all
+    needles: re.Pattern[str] | None
 
 
 @cache
 def _date_patterns() -> DatePatterns:
     document = tomllib.loads((PATTERNS / "metadata.toml").read_text(encoding="utf-8"))
     dates = tuple(re.compile(expand_macros(pattern)) for pattern in document["dates"])
-    needed = [required_characters(pattern.pattern) for pattern in dates]
     return DatePatterns(
         dates=dates,
         publication_label=re.compile(expand_macros(document["publication_date_label"])),
-        triggers=None if None in needed else frozenset().union(*needed),  # type: ignore[arg-type]
+        needles=needle_gate([pattern.pattern for pattern in dates]),
     )
 
 
@@ -62,7 +61,7 @@ def parse_date(text: str) -> tuple[datetime.date | None, datetime.datetime | Non
     '2005-03-11T12:12:00+08:00'
     """
     patterns = _date_patterns()
-    if patterns.triggers is not None and patterns.triggers.isdisjoint(text):
+    if patterns.needles is not None and not patterns.needles.search(text):
         return None, None
     for pattern in patterns.dates:
         for match in pattern.finditer(text):

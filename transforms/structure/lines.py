@@ -12,7 +12,7 @@ import re
 import re._constants as _constants
 import re._parser as _parser
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -204,12 +204,13 @@ def matching_rule(content: str, size: int, prose: bool = False) -> Rule | None:
     >>> matching_rule('当前位置:首页 > 新闻 > 要闻', 20).kind, matching_rule('正文。', 3)
     ('nav', None)
     """
-    candidates, anchored, floating, triggers = _candidate_rules(_size_bucket(size), prose)
+    candidates, anchored, floating, needles = _candidate_rules(_size_bucket(size), prose)
     # Most lines match no rule: two gates settle them, one tried only at the line's start
     # (rules all of whose branches open with ^) and one searched through it, and only a line
     # a gate lets through is tested rule by rule to find the first that applies. The search
-    # is spared on lines holding none of the characters a match of it needs (`triggers`).
-    searched = floating is not None and (triggers is None or not triggers.isdisjoint(content))
+    # is spared on lines holding none of the strings a match of it needs (`needles`: a
+    # search for literals is many times cheaper than one for the rules themselves).
+    searched = floating is not None and (needles is None or needles.search(content))
     if not (
         (anchored is not None and anchored.match(content))
         or (searched and floating.search(content))  # type: ignore[union-attr]
@@ -239,13 +240,11 @@ Gate = re.Pattern[str] | None
 
 
 @cache
-def _candidate_rules(
-    bucket: int, prose: bool
-) -> tuple[tuple[Rule, ...], Gate, Gate, frozenset[str] | None]:
+def _candidate_rules(bucket: int, prose: bool) -> tuple[tuple[Rule, ...], Gate, Gate, Gate]:
     """The rules, in table order, that may apply to a line of a size bucket, one pattern
     matching at the line's start wherever an anchored one of them does, one matching
-    anywhere wherever one of the others does (None when there are none of a kind), and the
-    characters a match of that second one needs one of (None: not known)."""
+    anywhere wherever one of the others does (None when there are none of a kind), and one
+    finding the strings a match of that second one needs one of (None: not known)."""
     rules = tuple(
         rule
         for rule in tables().rules
@@ -253,38 +252,71 @@ def _candidate_rules(
     )
     anchored = [rule.pattern.pattern for rule in rules if _is_anchored(rule.pattern.pattern)]
     floating = [rule.pattern.pattern for rule in rules if not _is_anchored(rule.pattern.pattern)]
-    needed = [required_characters(pattern) for pattern in floating]
-    triggers = None if None in needed else frozenset().union(*needed)  # type: ignore[arg-type]
-    return rules, _union(anchored), _union(floating), triggers
+    return rules, _union(anchored), _union(floating), needle_gate(floating) if floating else None
 
 
-_SMALL_CLASS = 32  # a character class of at most this many characters is a trigger set
+_SMALL_CLASS = 32  # a character class of at most this many characters is a set of needles
 
 
-def required_characters(pattern: str) -> frozenset[str] | None:
-    """Characters of which every match of `pattern` holds at least one (None when the
-    pattern does not say: it may match with any characters, or with none).
+def required_strings(pattern: str) -> frozenset[str] | None:
+    """Strings of which every match of `pattern` holds at least one (None when the pattern
+    does not say: it may match with any characters, or with none). Of the sets a pattern's
+    parts require, the one with the longest shortest string is chosen: the rarer the needle,
+    the fewer lines a gate built on it lets through.
 
-    >>> sorted(required_characters('版权所有|Copyright|(主办|承办)单位'))
-    ['C', '单', '版']
-    >>> required_characters('(浏览|阅读)?次数'), required_characters('.{0,3}$')
-    (frozenset({'次'}), None)
+    >>> sorted(required_strings('版权所有|Copyright|(主办|承办)单位'))
+    ['Copyright', '单位', '版权所有']
+    >>> required_strings('(浏览|阅读)?次数'), required_strings('.{0,3}$')
+    (frozenset({'次数'}), None)
+    >>> sorted(required_strings('[(（] *供图')), required_strings('(?i:ab)')
+    (['供图'], None)
     """
-    return _required_in(_parser.parse(pattern))
+    parsed = _parser.parse(pattern)
+    if parsed.state.flags & _constants.SRE_FLAG_IGNORECASE:
+        return None  # a literal's other cases would match too
+    return _required_in(parsed)
+
+
+def needle_gate(patterns: Iterable[str]) -> Gate:
+    """One pattern finding any of the strings every match of one of `patterns` needs: a line
+    it does not match cannot match them (None when some pattern needs no string known).
+
+    >>> needle_gate(['版权所有|ICP备', '(浏览|阅读)次数', '备']).pattern
+    '版权所有|次数|备'
+    >>> needle_gate(['a', '.*']) is None
+    True
+    """
+    needed = [required_strings(pattern) for pattern in patterns]
+    if not needed or None in needed:
+        return None
+    found: frozenset[str] = frozenset().union(*needed)  # type: ignore[arg-type]
+    # a string holding another one of them is found whenever that one is: not searched for
+    kept = sorted(text for text in found if not any(other in text for other in found - {text}))
+    return re.compile("|".join(map(re.escape, sorted(kept, key=len, reverse=True))))
 
 
 def _required_in(sequence) -> frozenset[str] | None:
-    found = [needed for op, value in sequence if (needed := _required_by(op, value)) is not None]
-    return min(found, key=len) if found else None  # any one element's set will do
+    found, run = [], ""  # the sets each part of the sequence requires; literals in a row
+    for op, value in sequence:
+        if op is _constants.LITERAL:
+            run += chr(value)
+            continue
+        if run:
+            found.append(frozenset({run}))
+            run = ""
+        if (needed := _required_by(op, value)) is not None:
+            found.append(needed)
+    if run:
+        found.append(frozenset({run}))
+    return max(found, key=lambda strings: (min(map(len, strings)), -len(strings)), default=None)
 
 
 def _required_by(op, value) -> frozenset[str] | None:
-    if op is _constants.LITERAL:
-        return frozenset(chr(value))
     if op is _constants.IN:
         return _class_characters(value)
-    if op in (_constants.SUBPATTERN,):
-        return _required_in(value[-1])
+    if op is _constants.SUBPATTERN:
+        _, add_flags, _, sequence = value
+        return None if add_flags & _constants.SRE_FLAG_IGNORECASE else _required_in(sequence)
     if op is _constants.ATOMIC_GROUP:
         return _required_in(value)
     if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT):
@@ -293,7 +325,7 @@ def _required_by(op, value) -> frozenset[str] | None:
     if op is _constants.BRANCH:
         branches = [_required_in(branch) for branch in value[1]]
         return None if None in branches else frozenset().union(*branches)  # type: ignore[arg-type]
-    return None
+    return None  # any character, a position, a look-around: nothing a match must hold
 
 
 def _class_characters(items) -> frozenset[str] | None:

@@ -4,8 +4,13 @@ The example lines are made up in the style of Chinese news and government portal
 taken from the seed pages, so that the tests say what a rule is for, not what a seed says.
 """
 
+from pathlib import Path
+
 import pytest
 
+from transforms.config import PipelineConfig
+from transforms.pipeline import PreparedDocument, RawDocument, prepare_document
+from transforms.script import SimplifiedConverter
 from transforms.structure.captions import settle_short_lines
 from transforms.structure.lines import (
     Line,
@@ -14,8 +19,13 @@ from transforms.structure.lines import (
     ends_mid_sentence,
     ends_sentence,
     matching_rule,
+    needle_gate,
+    required_strings,
     split_lines,
+    tables,
 )
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def kind_of(text: str) -> str | None:
@@ -285,3 +295,33 @@ def test_a_photo_credit_alone_is_recognised_by_its_shape() -> None:
 
     assert shape("新华社记者 某某 摄").photo_credit and shape("（某某市体育局供图）").photo_credit
     assert not shape("市民在公园里拍摄").photo_credit
+
+
+def test_required_strings_are_what_every_match_holds() -> None:
+    assert required_strings("(责任)?编辑[:：]") == frozenset({"编辑"})
+    assert required_strings("来源|出处") == frozenset({"来源", "出处"})
+    assert required_strings("[图文]{2}片") == frozenset({"片"})  # the longer set wins ties
+    assert required_strings("点击(查看|阅读)全文") == frozenset({"点击"})
+    assert required_strings("(?i)copyright") is None  # COPYRIGHT matches too
+    assert required_strings("(图片)?$") is None  # matches with no character at all
+
+
+def test_a_line_a_rule_finds_is_never_turned_away_by_its_needles() -> None:
+    # every line of the fixture and seed pages, decoded as the pipeline decodes them
+    config = PipelineConfig()
+    converter = SimplifiedConverter(config.script)
+    lines = set()
+    for path in [*REPO.glob("tests/fixtures/*/raw/*.txt"), *REPO.glob("data/raw/*.txt")]:
+        prepared = prepare_document(RawDocument(path.name, path.read_bytes()), config, converter)
+        if isinstance(prepared, PreparedDocument):
+            lines.update(line.strip() for line in prepared.text.splitlines())
+    assert len(lines) > 1000
+    found = 0
+    for rule in tables().rules:
+        gate = needle_gate([rule.pattern.pattern])
+        if gate is None:
+            continue
+        matched = [line for line in lines if rule.pattern.search(line)]
+        found += len(matched)
+        assert all(gate.search(line) for line in matched), rule.pattern.pattern
+    assert found > 100  # the rules do find lines here: the check is not vacuous
