@@ -182,8 +182,7 @@ def run_normalize(args: argparse.Namespace) -> int:
     if problem:
         print(f"qingxi: error: {problem}", file=sys.stderr)
         return 2
-    from flows import output_lock, report
-    from flows.normalize import normalize
+    from flows import output_lock
     from flows.storage import location
 
     try:  # before Prefect starts; the flow run takes the lock itself
@@ -192,21 +191,28 @@ def run_normalize(args: argparse.Namespace) -> int:
         print(f"qingxi: error: {error}", file=sys.stderr)
         return 3
 
-    if args.verbose:
-        show_prefect_logs()
-    report.console_progress = sys.stderr.isatty() and not args.verbose
+    from flows import api_server
+
+    server = api_server.start_server()  # comes up while the imports below run; stops at exit
     try:
-        summary = normalize(
-            input_path=args.input,
-            output_path=args.output,
-            pattern=args.glob,
-            workers=args.workers,
-            batch_size=args.batch_size,
-            dask_address=args.dask_address,
-            full_refresh=args.full_refresh,
-            options=options,
-            max_file_bytes=args.max_file_bytes,
-        )
+        from flows import report
+        from flows.normalize import normalize
+
+        if args.verbose:
+            show_prefect_logs()
+        report.console_progress = sys.stderr.isatty() and not args.verbose
+        with api_server.used_by_flow(server):
+            summary = normalize(
+                input_path=args.input,
+                output_path=args.output,
+                pattern=args.glob,
+                workers=args.workers,
+                batch_size=args.batch_size,
+                dask_address=args.dask_address,
+                full_refresh=args.full_refresh,
+                options=options,
+                max_file_bytes=args.max_file_bytes,
+            )
     except output_lock.OutputLockedError as error:  # another run took it since the check
         print(f"qingxi: error: {error}", file=sys.stderr)
         return 3
