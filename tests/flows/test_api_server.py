@@ -16,9 +16,7 @@ from pathlib import Path
 import psutil
 
 from flows import api_server
-
-REPO = Path(__file__).resolve().parents[2]
-RAW = REPO / "data" / "raw"
+from tests.conftest import RAW, REPO
 
 
 def servers_of(prefect_home: Path) -> list[psutil.Process]:

@@ -291,8 +291,9 @@ def needle_gate(patterns: Iterable[str]) -> Gate:
         return None
     found: frozenset[str] = frozenset().union(*needed)  # type: ignore[arg-type]
     # a string holding another one of them is found whenever that one is: not searched for
-    kept = sorted(text for text in found if not any(other in text for other in found - {text}))
-    return re.compile("|".join(map(re.escape, sorted(kept, key=len, reverse=True))))
+    kept = [text for text in found if not any(other in text for other in found - {text})]
+    # longest first (then by text, so the pattern is the same every run)
+    return re.compile("|".join(map(re.escape, sorted(kept, key=lambda text: (-len(text), text)))))
 
 
 def _required_in(sequence) -> frozenset[str] | None:

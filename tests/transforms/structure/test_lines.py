@@ -4,10 +4,9 @@ The example lines are made up in the style of Chinese news and government portal
 taken from the seed pages, so that the tests say what a rule is for, not what a seed says.
 """
 
-from pathlib import Path
-
 import pytest
 
+from tests.conftest import REPO
 from transforms.config import PipelineConfig
 from transforms.pipeline import PreparedDocument, RawDocument, prepare_document
 from transforms.script import SimplifiedConverter
@@ -24,8 +23,6 @@ from transforms.structure.lines import (
     split_lines,
     tables,
 )
-
-REPO = Path(__file__).resolve().parents[3]
 
 
 def kind_of(text: str) -> str | None:
