@@ -187,7 +187,7 @@ def stage_throughput(corpus: Path, profile: bool) -> dict[str, Any]:
     from transforms.config import PipelineConfig
     from transforms.pipeline import PreparedDocument, RawDocument, finish_document, prepare_document
     from transforms.script import SimplifiedConverter
-    from transforms.structure.boilerplate import recurring_keys
+    from transforms.structure.boilerplate import line_key_hash, line_keys_by_line, recurring_keys
 
     config = PipelineConfig()
     converter = SimplifiedConverter(config.script)
@@ -205,21 +205,24 @@ def stage_throughput(corpus: Path, profile: bool) -> dict[str, Any]:
     documents = [doc for doc in prepared if isinstance(doc, PreparedDocument)]
     done = {doc.source_path for doc in documents}
     structured_bytes = sum(len(raw.data) for raw in raws if raw.source_path in done)
+    # as the flow stages them: each line's key hash, and each page's distinct keys to count
     started = time.process_time()
-    keys = [doc.line_keys() for doc in documents]
+    by_line = [line_keys_by_line(doc.text) for doc in documents]
+    line_hashes = [[line_key_hash(key) if key else 0 for key in keys] for keys in by_line]
+    keys = [set(filter(None, hashes)) for hashes in line_hashes]
     keys_seconds = time.process_time() - started
     recurring = recurring_keys(keys, config.structure.recurring_min_documents)
-    per_document = [frozenset(k & recurring) for k in keys]
+    pages = list(zip(documents, line_hashes, strict=True))
     started = time.process_time()
-    rows = [finish_document(d, config, k) for d, k in zip(documents, per_document, strict=True)]
+    rows = [finish_document(d, config, recurring, line_keys=hashes) for d, hashes in pages]
     structure_seconds = time.process_time() - started
     profiler = None
     if profile:  # a second pass under cProfile, the per-process memos emptied first
         forget_memos()
         profiler = cProfile.Profile()
         profiler.enable()
-        for document, keys in zip(documents, per_document, strict=True):
-            finish_document(document, config, keys)
+        for document, hashes in pages:
+            finish_document(document, config, recurring, line_keys=hashes)
         profiler.disable()
     result = {
         "documents": len(raws),

@@ -38,6 +38,9 @@ PREPARED_SCHEMA = pa.schema(
         ("entities_decoded", pa.int32()),
         ("text", pa.large_string()),
         ("text_original", pa.large_string()),
+        # each raw line's key hash, 0 where a line has none: worked out once, when the keys
+        # are counted, and read by the structure stage
+        ("line_key_hashes", pa.list_(pa.uint64())),
     ]
 )
 

@@ -16,7 +16,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-import xxhash
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -51,7 +50,7 @@ from transforms.pipeline import (
 )
 from transforms.schema import DOCUMENT_SCHEMA, QUARANTINE_SCHEMA, table_from_rows
 from transforms.script import ScriptConfig, SimplifiedConverter
-from transforms.structure import CHINA_TIME, recurring_hashes
+from transforms.structure import CHINA_TIME, line_key_hash, line_keys_by_line, recurring_hashes
 
 TRANSIENT_ERRORS = (TimeoutError, ConnectionError, BlockingIOError, InterruptedError)
 
@@ -80,10 +79,6 @@ batch_task = functools.partial(
 def converter_for(config: ScriptConfig) -> SimplifiedConverter:
     """One converter per worker process and configuration: OpenCC loads its dictionaries once."""
     return SimplifiedConverter(config)
-
-
-def line_key_hash(key: str) -> int:
-    return xxhash.xxh64_intdigest(key.encode())
 
 
 def now_utc() -> datetime:
@@ -195,14 +190,22 @@ def prepare_batch(
 
 
 def staged_tables(prepared: list[PreparedDocument]) -> tuple[pa.Table, pa.Table]:
-    """The prepared documents and their line keys (each distinct key once a document)."""
-    key_rows = [
-        {"doc_id": doc.doc_id, "source_path": doc.source_path, "key_hash": line_key_hash(key)}
-        for doc in prepared
-        for key in sorted(doc.line_keys())
-    ]
+    """The prepared documents, each with its lines' key hashes (0: a line with no key), for
+    the structure stage; and their line keys, each distinct key once a document, to count."""
+    documents, key_rows = [], []
+    for doc in prepared:
+        hash_of: dict[str, int] = {}
+        hashes = [
+            (hash_of.get(key) or hash_of.setdefault(key, line_key_hash(key))) if key else 0
+            for key in line_keys_by_line(doc.text)
+        ]
+        documents.append({**asdict(doc), "line_key_hashes": hashes})
+        key_rows.extend(
+            {"doc_id": doc.doc_id, "source_path": doc.source_path, "key_hash": hash_of[key]}
+            for key in sorted(hash_of)
+        )
     return (
-        table_from_rows([asdict(document) for document in prepared], staging.PREPARED_SCHEMA),
+        table_from_rows(documents, staging.PREPARED_SCHEMA),
         table_from_rows(key_rows, staging.LINE_KEY_SCHEMA),
     )
 
@@ -267,26 +270,18 @@ def load_recurring_hashes(layout: RunLayout) -> frozenset[int]:
     return frozenset(read_table(layout.recurring_keys_file)["key_hash"].to_pylist())
 
 
-class RecurringKeys:
-    """The run's recurring line keys as the structure stage asks for them (`key in keys`),
-    answered from their hashes: no page's keys are worked out again to build a set."""
-
-    def __init__(self, hashes: frozenset[int]) -> None:
-        self.hashes = hashes
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and line_key_hash(key) in self.hashes
-
-    def __bool__(self) -> bool:
-        return bool(self.hashes)
-
-
 def document_rows(
-    prepared: Iterable[PreparedDocument], config: PipelineConfig, recurring: frozenset[int]
+    prepared: Iterable[tuple[PreparedDocument, list[int]]],
+    config: PipelineConfig,
+    recurring: frozenset[int],
 ) -> list[dict[str, Any]]:
-    keys = RecurringKeys(recurring)
+    """The output rows of staged documents, each given with its lines' key hashes: the run's
+    recurring hashes are asked directly, no page is keyed again."""
     today = now_utc().astimezone(CHINA_TIME).date()  # no publication date is after the run's day
-    return [finish_document(document, config, keys, today) for document in prepared]
+    return [
+        finish_document(document, config, recurring, today, line_keys=hashes)
+        for document, hashes in prepared
+    ]
 
 
 @batch_task(name="finish-batch")
@@ -346,19 +341,20 @@ def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) ->
     }
 
 
-def read_prepared(file: Where) -> Iterator[list[PreparedDocument]]:
-    """A staged batch of prepared documents, a row group at a time; each Arrow table is gone
-    before its documents are used."""
+def read_prepared(file: Where) -> Iterator[list[tuple[PreparedDocument, list[int]]]]:
+    """A staged batch of prepared documents with their lines' key hashes, a row group at a
+    time; each Arrow table is gone before its documents are used."""
     for table in iter_row_groups(file):
         columns = {name: table[name].to_pylist() for name in table.column_names}
         del table
         columns["flags"] = [tuple(flags) for flags in columns["flags"]]
+        hashes = columns.pop("line_key_hashes")
         names = list(columns)
         yield [
-            PreparedDocument(**dict(zip(names, values, strict=True)))
-            for values in zip(*columns.values(), strict=True)
+            (PreparedDocument(**dict(zip(names, values, strict=True))), line_hashes)
+            for values, line_hashes in zip(zip(*columns.values(), strict=True), hashes, strict=True)
         ]
-        del columns
+        del columns, hashes
 
 
 def read_columns(folders: list[Where], columns: list[str], paths: list[str] | None = None):

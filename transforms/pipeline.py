@@ -10,7 +10,7 @@ classification is deterministic and independent of batch order.
 
 import datetime
 import hashlib
-from collections.abc import Container
+from collections.abc import Container, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,14 +102,18 @@ def prepare_document(
 def finish_document(
     prepared: PreparedDocument,
     config: PipelineConfig,
-    recurring_keys: Container[str],
+    recurring_keys: Container[Hashable],
     today: datetime.date | None = None,
+    line_keys: Sequence[Hashable] | None = None,
 ) -> dict[str, Any]:
     """Split a prepared page into body, removed lines and metadata: the row, less the
     corpus-level (duplicate) and run-level (run id, time) columns the flow adds. `today` is the
     day a publication date may not be later than (the flow passes its run's day, China time;
-    an argument, not configuration, so that the config fingerprint stays the same each day)."""
-    structured = extract_structure(prepared.text, config.structure, recurring_keys, today)
+    an argument, not configuration, so that the config fingerprint stays the same each day).
+    `line_keys`: each raw line's key as `recurring_keys` holds them, if already worked out."""
+    structured = extract_structure(
+        prepared.text, config.structure, recurring_keys, today, line_keys
+    )
     metadata = structured.metadata
     text = "\n".join(structured.paragraphs)
     flags = list(dict.fromkeys(prepared.flags + structured.flags))

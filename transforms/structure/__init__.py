@@ -1,7 +1,9 @@
 """Structure stage: classify every line of a page, keep the article, extract its metadata.
 
-    extract_structure(text, StructureConfig, recurring=...) -> StructuredDocument
+    extract_structure(text, StructureConfig, recurring=..., line_keys=...) -> StructuredDocument
     document_line_keys(text) -> set[str]     # cross-document evidence, counted before classifying
+    line_keys_by_line(text) -> list[str]     # the same keys line by line, for extract_structure
+    line_key_hash(key) -> int                # a key as the run stores and counts it
     recurring_hashes(hashes, k)              # the hashed keys of at least k documents
     line_key(line) -> str                    # cc_net's normalized line key
 
@@ -12,7 +14,13 @@ dates (data/metadata.toml, data/job_titles.tsv), boilerplate (cross-document rec
 extract (the stage's order of steps).
 """
 
-from transforms.structure.boilerplate import document_line_keys, line_key, recurring_hashes
+from transforms.structure.boilerplate import (
+    document_line_keys,
+    line_key,
+    line_key_hash,
+    line_keys_by_line,
+    recurring_hashes,
+)
 from transforms.structure.extract import StructureConfig, StructuredDocument, extract_structure
 from transforms.structure.metadata import CHINA_TIME, Metadata
 
@@ -24,5 +32,7 @@ __all__ = [
     "document_line_keys",
     "extract_structure",
     "line_key",
+    "line_key_hash",
+    "line_keys_by_line",
     "recurring_hashes",
 ]

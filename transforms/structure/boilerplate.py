@@ -10,7 +10,8 @@ before any document is classified makes the result independent of batch order.
 
 import unicodedata
 from collections import Counter
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Hashable, Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -74,6 +75,25 @@ def line_key(line: str) -> str:
     return xxhash.xxh3_64_hexdigest(normalized.encode("utf-8")) if normalized else ""
 
 
+def line_key_hash(key: str) -> int:
+    """A line key as a 64-bit number, the form runs store and count keys in.
+
+    >>> line_key_hash(line_key('首页')) == line_key_hash(line_key(' 首页 '))
+    True
+    """
+    return xxhash.xxh64_intdigest(key.encode())
+
+
+def line_keys_by_line(text: str) -> list[str]:
+    """Each raw line's key ('' where a line has none), in order: worked out once, when the
+    run counts keys, and handed to the structure stage with the page.
+
+    >>> line_keys_by_line('首页\\n\\n|')[1:]
+    ['', '']
+    """
+    return [line_key(line) for line in text.split("\n")]
+
+
 def document_line_keys(text: str) -> set[str]:
     """The distinct keys of a document's lines: a line repeated within one document counts
     once, so that only recurrence *across* documents is evidence of boilerplate.
@@ -84,13 +104,17 @@ def document_line_keys(text: str) -> set[str]:
     return {key for line in text.split("\n") if (key := line_key(line))}
 
 
-def recurring_keys(documents: Iterable[Iterable[str]], min_documents: int) -> frozenset[str]:
-    """The keys found in at least `min_documents` of the documents (each given by its keys).
+_Key = TypeVar("_Key", bound=Hashable)
+
+
+def recurring_keys(documents: Iterable[Iterable[_Key]], min_documents: int) -> frozenset[_Key]:
+    """The keys found in at least `min_documents` of the documents (each given by its keys:
+    `line_key`s, or their `line_key_hash`es).
 
     >>> sorted(recurring_keys([{'a', 'b'}, {'a'}, {'a', 'c'}], min_documents=2))
     ['a']
     """
-    counts: Counter[str] = Counter()
+    counts: Counter[_Key] = Counter()
     for keys in documents:
         counts.update(set(keys))
     return frozenset(key for key, count in counts.items() if count >= min_documents)
@@ -120,6 +144,7 @@ def mark_recurring(
     long_prose_chars: int,
     max_body_share: float,
     exempt: Sequence[bool] = (),
+    keys: Sequence[Hashable] | None = None,
 ) -> None:
     """In place: the open lines (kind None) of a page found in K documents of the run become
     boilerplate, or a column introduction when they are prose before the article's own text.
@@ -127,6 +152,8 @@ def mark_recurring(
     structure stage exempts numbered section headings: 一、基本情况 recurs in many reports).
     A page whose prose recurs for more than `max_body_share` of it is itself the repeat
     (cross-document dedup's business, not ours): its prose is left alone, its short lines go.
+    `keys` are the lines' keys as `recurring` holds them (a false key: none), when the caller
+    has them (the run works them out when it counts them); otherwise `line_key` works them out.
 
     >>> lines = ['首页', '本栏目刊发系列报道。', '这是一篇文章自己的正文，比栏目介绍长得多。']
     >>> kinds = [None, None, None]
@@ -144,7 +171,8 @@ def mark_recurring(
         if kind is None
         and not (exempt and exempt[index])
         and sizes[index] < long_prose_chars
-        and line_key(contents[index]) in recurring
+        and (key := line_key(contents[index]) if keys is None else keys[index])
+        and key in recurring
     ]
     open_chars = sum(sizes[i] for i, kind in enumerate(kinds) if kind is None and prose[i])
     if sum(sizes[i] for i in found if prose[i]) > max_body_share * open_chars:

@@ -14,7 +14,7 @@ others are in `removed`.
 """
 
 import datetime
-from collections.abc import Container, Sequence
+from collections.abc import Container, Hashable, Sequence
 from dataclasses import dataclass
 
 from transforms.records import Flag, LineKind, RemovedSegment
@@ -76,11 +76,15 @@ class StructuredDocument:
 def extract_structure(
     text: str,
     config: StructureConfig = StructureConfig(),
-    recurring_keys: Container[str] = frozenset(),
+    recurring_keys: Container[Hashable] = frozenset(),
     today: datetime.date | None = None,
+    line_keys: Sequence[Hashable] | None = None,
 ) -> StructuredDocument:
     """Split one page (decoded, clean, Simplified; line i is raw line i) into its parts.
-    `today` is the reference day a publication date may not be later than (the run's date)."""
+    `today` is the reference day a publication date may not be later than (the run's date).
+    `line_keys`, when given, are the raw lines' keys in the form `recurring_keys` holds them
+    (`boilerplate.line_keys_by_line`, or their hashes): the run has worked them out already
+    to count them, and keying a page again was a tenth of this stage's time."""
     lines = split_lines(text)
     shapes = [
         describe(line, config.prose_min_chars, config.title_max_chars, config.nav_item_max_chars)
@@ -96,6 +100,7 @@ def extract_structure(
         config.long_prose_chars,
         config.recurring_max_body_share,
         exempt=[shape.numbered for shape in shapes],
+        keys=line_keys,
     )
     mark_sidebars(page)
     mark_gallery_captions(page)

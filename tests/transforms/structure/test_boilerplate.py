@@ -7,6 +7,8 @@ column introduction and footer, different articles.
 from transforms.structure.boilerplate import (
     document_line_keys,
     line_key,
+    line_key_hash,
+    line_keys_by_line,
     normalize_line,
     recurring_keys,
 )
@@ -60,6 +62,25 @@ def test_recurring_lines_leave_the_body_and_a_repeated_introduction_is_column_in
         assert kinds["某某县融媒体中心"] in ("nav", "boilerplate")
         assert kinds["某某县融媒体中心 版权所有 2023"] == "footer"
         assert list(result.paragraphs) == article.split("\n")[1:]
+
+
+def test_the_lines_keys_handed_in_as_hashes_classify_a_page_as_its_own_keys_do() -> None:
+    # what the flow does: each line's key hashed once when the run counts keys, and the
+    # run's recurring hashes asked with them, no page keyed again
+    by_line = [
+        [line_key_hash(key) if key else 0 for key in line_keys_by_line(page)] for page in PAGES
+    ]
+    recurring = recurring_keys([set(filter(None, hashes)) for hashes in by_line], 3)
+    keyed = recurring_keys((document_line_keys(page) for page in PAGES), min_documents=3)
+    for page, hashes in zip(PAGES, by_line, strict=True):
+        given = extract_structure(page, StructureConfig(), recurring, line_keys=hashes)
+        assert given == extract_structure(page, StructureConfig(), keyed)
+        assert "column_intro" in given.line_kinds
+    # the keys are the lines' own: one line off, the page's recurring lines are not found
+    first = extract_structure(PAGES[0], StructureConfig(), recurring, line_keys=by_line[0])
+    shifted = [0, *by_line[0][:-1]]
+    off = extract_structure(PAGES[0], StructureConfig(), recurring, line_keys=shifted)
+    assert off.line_kinds != first.line_kinds
 
 
 def test_without_the_runs_evidence_the_introduction_stays_in_the_body() -> None:
