@@ -15,6 +15,7 @@ still in use. `map_large_blocks_apart` pins that size at glibc's default of 128 
 import ctypes
 import ctypes.util
 import functools
+import gc
 import os
 
 LARGE_BLOCK_BYTES = 128 * 1024  # glibc's own starting value of the size it maps apart
@@ -52,3 +53,16 @@ def release_freed_memory() -> None:
     trim = _libc_function("malloc_trim")
     if trim is not None:
         trim(0)
+
+
+def leave_live_objects_out_of_collection() -> None:
+    """Leave the objects alive now out of every later cyclic garbage collection (`gc.freeze`).
+
+    A batch task calls it as it starts: what is alive then is the worker's imports (Prefect,
+    pyarrow, pandas), its pattern tables, OpenCC and its memos, ~300k objects that each full
+    collection walked again (~110 ms a time: on a 20 MB run, three such collections were
+    0.34 of a worker's 0.40 s in the collector). They are still freed by reference counting;
+    only a reference cycle among them that dies later stays until the process ends.
+    Measured on the 20 MB corpus, three alternating runs: the collector's time in a worker
+    0.40 -> 0.16 s, structure and signatures 6.45-6.89 -> 6.25-6.36 s summed over workers."""
+    gc.freeze()

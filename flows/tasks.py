@@ -22,7 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from flows import staging
 from flows.corpus import signatures_for
 from flows.limits import DEFAULT_MAX_FILE_BYTES
-from flows.memory import release_freed_memory
+from flows.memory import leave_live_objects_out_of_collection, release_freed_memory
 from flows.staging import RunLayout
 from flows.storage import (
     ROW_GROUP_BYTES,
@@ -142,6 +142,7 @@ def prepare_batch(
     """Read, decode, clean and convert a batch; stage the texts and their line keys, about
     ROW_GROUP_BYTES of pages at a time (a batch is large for Prefect's sake, not memory's)."""
     started = time.perf_counter()
+    leave_live_objects_out_of_collection()
     quarantined: list[QuarantinedDocument] = []
     encodings: Counter[str] = Counter()
     scripts: Counter[str] = Counter()
@@ -293,6 +294,7 @@ def finish_batch(layout: RunLayout, batch_index: int, config: PipelineConfig) ->
     page's removed lines as dicts, its texts as str and again as Arrow) held all at once
     cost a worker ~35 MiB per MiB of pages."""
     started = time.perf_counter()
+    leave_live_objects_out_of_collection()
     recurring = load_recurring_hashes(layout)
     structured_file = layout.batch_file("structured", batch_index)
     signatures_file = layout.batch_file(staging.SIGNATURES, batch_index)
