@@ -362,7 +362,8 @@ def parquet_files(folder: Where) -> list[Where]:
     if isinstance(folder, Location) and (folder / POINTER).is_file():
         names = json.loads((folder / POINTER).read_text())["parts"]
         return [folder / name for name in names]
-    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+    # by name: a Location has no order of its own
+    return sorted(folder.glob("*.parquet"), key=lambda file: file.name) if folder.is_dir() else []
 
 
 def read_table(file: Where, **options: Any) -> pa.Table:
@@ -406,11 +407,18 @@ def iter_parquet_batches(
     """The folder's rows `rows` at a time (only `columns`, when given: unread columns cost
     no memory, and the texts are most of a part)."""
     for file in parquet_files(folder):
-        with _parquet_file(file) as parquet:
-            present = columns
-            if columns is not None:  # a part written before a column existed has the others
-                present = [name for name in columns if name in parquet.schema_arrow.names]
-            yield from parquet.iter_batches(batch_size=rows, columns=present)
+        yield from iter_file_batches(file, rows, columns)
+
+
+def iter_file_batches(
+    file: Where, rows: int = 1000, columns: list[str] | None = None
+) -> Iterator[pa.RecordBatch]:
+    """One part file's rows `rows` at a time, as `iter_parquet_batches` reads a folder's."""
+    with _parquet_file(file) as parquet:
+        present = columns
+        if columns is not None:  # a part written before a column existed has the others
+            present = [name for name in columns if name in parquet.schema_arrow.names]
+        yield from parquet.iter_batches(batch_size=rows, columns=present)
 
 
 def remove_tree(folder: Where) -> None:
