@@ -178,10 +178,12 @@ def _continues(previous: Paragraph, current: Paragraph, broken_min_chars: int) -
         return False
     if _TABLE_CELL in previous.text or _TABLE_CELL in current.text:
         return False  # a table's row ends where its last cell does, sentence or not
+    if not ends_mid_sentence(previous.text):
+        return False  # most paragraphs end a sentence: asked first, before the two patterns
     shapes = tables().shapes
-    if shapes["speaker_turn"].match(current.text) or shapes["numbered_heading"].match(current.text):
-        return False
-    return ends_mid_sentence(previous.text)
+    return not (
+        shapes["speaker_turn"].match(current.text) or shapes["numbered_heading"].match(current.text)
+    )
 
 
 def build_paragraphs(
