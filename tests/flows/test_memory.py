@@ -1,5 +1,6 @@
 """flows.memory: freed memory goes back to the system, and large blocks stay mapped apart."""
 
+import gc
 import subprocess
 import sys
 import textwrap
@@ -98,3 +99,15 @@ def test_objects_alive_when_a_batch_starts_are_left_out_of_later_collections():
         check=True,
     )
     assert result.stdout.split() == ["True", "True", "True", "10000"]
+
+
+def test_a_dask_worker_which_outlives_the_run_keeps_collecting_everything(monkeypatch):
+    class Worker:  # what distributed.get_worker finds inside a Dask worker's task
+        pass
+
+    distributed = type(sys)("distributed")
+    distributed.get_worker = Worker
+    monkeypatch.setitem(sys.modules, "distributed", distributed)
+    frozen = gc.get_freeze_count()
+    memory.leave_live_objects_out_of_collection()
+    assert gc.get_freeze_count() == frozen
