@@ -7,6 +7,7 @@ server start-up. Relative paths are relative to the folder the command runs in.
 """
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -198,6 +199,9 @@ def run_normalize(args: argparse.Namespace) -> int:
         from flows import report
         from flows.normalize import normalize
 
+        # The imports' ~300k objects stay for the command's life: out of every later full
+        # collection (this process ends with the run; see flows.memory for the workers)
+        gc.freeze()
         if args.verbose:
             show_prefect_logs()
         report.console_progress = sys.stderr.isatty() and not args.verbose

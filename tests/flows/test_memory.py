@@ -1,9 +1,11 @@
 """flows.memory: freed memory goes back to the system, and large blocks stay mapped apart."""
 
 import gc
+import multiprocessing
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -71,34 +73,28 @@ def test_release_freed_memory_runs_where_the_c_library_has_no_malloc_trim(monkey
     assert memory.map_large_blocks_apart() is False
 
 
-# A batch task's start: what is alive is left out of later collections, what comes after
-# is collected as before.
-FROZEN_AT_TASK_START = textwrap.dedent(
-    """
-    import gc
-    from flows import memory
+def freeze_at_a_task_start() -> tuple[bool, bool, bool]:
+    """In a pool's worker: what is alive when a batch starts is left out of later
+    collections, what comes after is collected as before."""
     alive = [[] for _ in range(10_000)]
     walked_before = len(gc.get_objects())
     memory.leave_live_objects_out_of_collection()
     walked_after = len(gc.get_objects())
-    later = []
+    later: list = []
     later.append(later)  # a cycle made after: still the collector's
     del later
-    print(walked_before > 10_000, walked_after < 1_000, gc.collect() >= 1, len(alive))
-    """
-)
+    return walked_before > len(alive), walked_after < 1_000, gc.collect() >= 1
 
 
-def test_objects_alive_when_a_batch_starts_are_left_out_of_later_collections():
-    result = subprocess.run(
-        [sys.executable, "-c", FROZEN_AT_TASK_START],
-        cwd=REPO,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.split() == ["True", "True", "True", "10000"]
+def test_a_pool_worker_leaves_what_is_alive_at_a_task_start_out_of_later_collections():
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert pool.submit(freeze_at_a_task_start).result() == (True, True, True)
+
+
+def test_the_process_that_runs_the_flow_keeps_collecting_everything():
+    frozen = gc.get_freeze_count()  # this test session: a notebook or the command alike
+    memory.leave_live_objects_out_of_collection()
+    assert gc.get_freeze_count() == frozen
 
 
 def test_a_dask_worker_which_outlives_the_run_keeps_collecting_everything(monkeypatch):
@@ -108,6 +104,7 @@ def test_a_dask_worker_which_outlives_the_run_keeps_collecting_everything(monkey
     distributed = type(sys)("distributed")
     distributed.get_worker = Worker
     monkeypatch.setitem(sys.modules, "distributed", distributed)
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: object())  # a child process
     frozen = gc.get_freeze_count()
     memory.leave_live_objects_out_of_collection()
     assert gc.get_freeze_count() == frozen
