@@ -199,7 +199,7 @@ def run_normalize(args: argparse.Namespace) -> int:
         from flows import report
         from flows.normalize import normalize
 
-        # The imports' ~300k objects stay for the command's life: out of every later full
+        # The imports' ~200k objects stay for the command's life: out of every later full
         # collection (this process ends with the run; see flows.memory for the workers)
         gc.freeze()
         if args.verbose:
