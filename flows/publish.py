@@ -49,10 +49,9 @@ DUPLICATE_COLUMNS = ("is_duplicate", "duplicate_of", "dup_cluster")
 # The documents folder is written as this many streams at once, on threads: Parquet's
 # decoding, encoding and compression run in Arrow's C++ without the GIL, and the workers are
 # idle while the flow process publishes (200 MB corpus: publish 5.2 s on one thread).
-# Each stream is a run of whole source files in order and numbers its parts from its own
-# multiple of STREAM_PARTS, so the parts' name order is still the rows' order.
+# Each stream is a run of whole source files in order and names its parts after its own
+# number (part-0-00000, part-1-00000...), so the parts' name order is still the rows' order.
 PUBLISH_STREAMS = 2
-STREAM_PARTS = 10_000
 
 
 def retained(table: pa.Table, retained_paths: pa.Array) -> pa.Table:
@@ -83,10 +82,10 @@ def write_parts(
     folder: Where,
     schema: pa.Schema,
     metadata: dict[str, Any],
-    first_part: int = 0,
+    prefix: str = "part-",
 ) -> int:
     """Write tables as part files of about ROWS_PER_PART rows or PART_MAX_BYTES (whichever
-    comes first), numbered from `first_part`; returns the row count. A part is written as it
+    comes first), named `prefix` and their number; returns the row count. A part is written as it
     is read, a row group of about ROW_GROUP_BYTES at a time: gathering a whole part before
     writing it held it twice, as tables and as encoded pages (~180 MiB of the flow process at
     64 MiB parts)."""
@@ -105,7 +104,7 @@ def write_parts(
             if not table.num_rows:
                 continue
             if writer is None:
-                path = folder / f"part-{first_part + part:05d}.parquet"
+                path = folder / f"{prefix}{part:05d}.parquet"
                 writer = open_part.enter_context(parquet_writer_atomically(path, schema, metadata))
             group.append(table)
             if sum(member.nbytes for member in group) >= ROW_GROUP_BYTES:
@@ -163,14 +162,14 @@ def publish(
             (with_assignments(table, assignments) for table in stream),
             DOCUMENT_SCHEMA,
             file_metadata,
-            index * STREAM_PARTS,
+            f"part-{index}-",
         )
         for index, stream in enumerate(streams)
     ]
     for kind, schema in ((staging.QUARANTINE, QUARANTINE_SCHEMA),
                          (staging.LINE_KEYS, staging.LINE_KEY_SCHEMA)):  # fmt: skip
         (tables,) = carried_and_new(layout, kind, kind, kept)
-        jobs.append((kind, tables, schema, file_metadata, 0))
+        jobs.append((kind, tables, schema, file_metadata, "part-"))
     counts = dict.fromkeys((kind for kind, *_ in jobs), 0)
     with ThreadPoolExecutor(PUBLISH_STREAMS) as pool:
         written = [

@@ -6,7 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flows import staging
-from flows.publish import STREAM_PARTS, carried_and_new, write_parts
+from flows.publish import carried_and_new, write_parts
 from flows.staging import RunLayout
 from flows.storage import location, parquet_files
 
@@ -45,23 +45,21 @@ def test_a_folder_with_nothing_to_read_is_one_empty_stream(tmp_path):
     assert [list(stream) for stream in streams] == [[]]
 
 
-def test_a_later_stream_numbers_its_parts_after_the_first_streams_names(tmp_path):
+def test_each_stream_names_its_parts_after_its_number_so_name_order_is_row_order(tmp_path):
     folder = tmp_path / "documents"
-    write_parts(iter([key_rows("d")]), folder, staging.LINE_KEY_SCHEMA, {}, STREAM_PARTS)
-    write_parts(iter([key_rows("a")]), folder, staging.LINE_KEY_SCHEMA, {})
-    read = pq.read_table(folder)["source_path"].to_pylist()
-    assert [file.name for file in parquet_files(folder)] == [
-        "part-00000.parquet",
-        "part-10000.parquet",
-    ]
-    assert read == ["a", "d"]
+    write_parts(iter([key_rows("d")]), folder, staging.LINE_KEY_SCHEMA, {}, "part-1-")
+    first = iter([key_rows("a"), key_rows("b")])
+    write_parts(first, folder, staging.LINE_KEY_SCHEMA, {}, "part-0-")
+    names = [file.name for file in parquet_files(folder)]
+    assert names == ["part-0-00000.parquet", "part-1-00000.parquet"]
+    assert pq.read_table(folder)["source_path"].to_pylist() == ["a", "b", "d"]
 
 
 def test_part_files_on_an_object_store_are_listed_in_name_order():
     memory = fsspec.filesystem("memory")
-    for name in ("part-10000.parquet", "part-00000.parquet", "part-00001.parquet"):
+    for name in ("part-1-00000.parquet", "part-0-00000.parquet", "part-0-00001.parquet"):
         memory.pipe(f"/qingxi-test/parts/{name}", b"")
     folder = location("memory://qingxi-test/parts")
     names = [file.name for file in parquet_files(folder)]
-    assert names == ["part-00000.parquet", "part-00001.parquet", "part-10000.parquet"]
+    assert names == ["part-0-00000.parquet", "part-0-00001.parquet", "part-1-00000.parquet"]
     memory.rm("/qingxi-test/parts", recursive=True)
