@@ -2,8 +2,9 @@
 
 A line's key is its text normalised so that trivial variation does not hide a repeat (case
 folded, every digit mapped to 0, punctuation, symbols and whitespace removed), then hashed.
-The flow collects `document_line_keys` of every document of a run, keeps the keys that occur
-in at least K documents (`recurring_keys`), and passes that set to the structure stage, which
+The flow keys every line of a run's documents once (`line_keys_by_line`; `document_line_keys`
+is a page's distinct keys), keeps the keys that occur in at least K documents
+(`recurring_keys`), and passes that set and each page's keys to the structure stage, which
 calls such lines boilerplate unless they are long body prose. Counting over the whole run
 before any document is classified makes the result independent of batch order.
 """
@@ -101,7 +102,7 @@ def document_line_keys(text: str) -> set[str]:
     >>> len(document_line_keys('首页\\n正文。\\n首页\\n\\n|'))
     2
     """
-    return {key for line in text.split("\n") if (key := line_key(line))}
+    return set(filter(None, line_keys_by_line(text)))
 
 
 _Key = TypeVar("_Key", bound=Hashable)
